@@ -1,0 +1,22 @@
+"""rnncourse: the helper package of a notebook-first course on recurrent networks.
+
+Importing ``rnncourse`` has no side effects: it imports neither TensorFlow nor
+Keras, seeds nothing and restyles nothing. Each notebook calls
+:func:`rnncourse.setup` once, in its setup cell, *before* importing Keras.
+
+Submodules (import the ones you need, e.g. ``from rnncourse import cells``):
+
+- ``rnncourse.session``: :func:`setup`, the one call each notebook makes.
+- ``rnncourse.outcomes``: :func:`check_outcome`, which asserts a learning outcome.
+- ``rnncourse.cells``: SimpleRNN, LSTM and GRU cells written from scratch.
+- ``rnncourse.layers``: attention layers and a minGRU-style linear RNN.
+- ``rnncourse.bptt``: backpropagation through time by hand, in NumPy.
+- ``rnncourse.data``: the course's offline data sets and their loaders.
+- ``rnncourse.doctor``: checks an installation (``python -m rnncourse doctor``).
+"""
+
+from rnncourse.outcomes import check_outcome
+from rnncourse.session import setup
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "check_outcome", "setup"]

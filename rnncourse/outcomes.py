@@ -1,0 +1,128 @@
+"""Assert a notebook's learning outcome, and record it for the course runner.
+
+Every notebook ends its main experiment with :func:`check_outcome`. It raises
+an ``AssertionError`` with a readable message when the lesson stops working,
+and, when the environment variable ``RNNCOURSE_OUTCOMES`` names a file, appends
+the outcome to it as one JSON line, so ``python -m rnncourse run`` can collect
+every notebook's figures into one report.
+"""
+
+import json
+import math
+import os
+import time
+
+__all__ = ["OUTCOMES_ENV", "check_outcome", "read_outcomes"]
+
+#: Name of the environment variable that points at the JSON-lines file.
+OUTCOMES_ENV = "RNNCOURSE_OUTCOMES"
+
+_GOALS = ("max", "min")
+
+
+def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None, notebook=None):
+    """Assert that ``value`` meets ``bound`` (and beats ``baseline`` by ``margin``).
+
+    Args:
+        name: what is measured, e.g. ``"test accuracy"``.
+        value: the measured number.
+        bound: the absolute bound. With ``goal="max"`` the value must be at least
+            ``bound``; with ``goal="min"`` at most ``bound``.
+        goal: ``"max"`` when higher is better (accuracy), ``"min"`` when lower is
+            better (loss, error).
+        baseline: optional figure of a baseline on the same data.
+        margin: with ``baseline``, by how much the value must beat it
+            (absolute; defaults to 0, i.e. strictly better is not required
+            beyond ties).
+        notebook: optional notebook name stored with the record (the runner
+            fills it in when this is ``None``).
+
+    Returns:
+        The record (a dict) that was checked and, when enabled, written.
+
+    Raises:
+        AssertionError: the outcome is not met; the message states the value,
+            the bound and the baseline.
+        ValueError: a bad argument (unknown ``goal``, a non-finite value ...).
+
+    Example:
+        >>> rec = check_outcome("accuracy", 0.93, bound=0.9, baseline=0.5, margin=0.3)
+        >>> rec["passed"]
+        True
+    """
+    if goal not in _GOALS:
+        raise ValueError(f"goal must be one of {_GOALS}, got {goal!r}.")
+    value = _as_float("value", value)
+    bound = _as_float("bound", bound)
+    if baseline is not None:
+        baseline = _as_float("baseline", baseline)
+    if margin is not None:
+        if baseline is None:
+            raise ValueError("margin= needs a baseline=; pass the baseline's figure too.")
+        margin = _as_float("margin", margin)
+    better = (lambda a, b: a >= b) if goal == "max" else (lambda a, b: a <= b)
+    sign = 1.0 if goal == "max" else -1.0
+
+    problems = []
+    if math.isnan(value):
+        problems.append("the value is NaN")
+    elif not better(value, bound):
+        problems.append(f"{value:.4g} is not {'>=' if goal == 'max' else '<='} the bound {bound:.4g}")
+    if baseline is not None and not math.isnan(value):
+        need = margin or 0.0
+        gain = sign * (value - baseline)
+        if gain < need:
+            problems.append(
+                f"it beats the baseline {baseline:.4g} by {gain:.4g}, less than the "
+                f"required margin {need:.4g}"
+            )
+    record = {
+        "name": str(name),
+        "value": value,
+        "bound": bound,
+        "goal": goal,
+        "baseline": baseline,
+        "margin": margin,
+        "passed": not problems,
+        "notebook": notebook or os.environ.get("RNNCOURSE_NOTEBOOK"),
+        "time": time.time(),
+    }
+    _record(record)
+    if problems:
+        raise AssertionError(f"Learning outcome '{name}' not met: " + "; ".join(problems) + ".")
+    summary = f"OK {name}: {value:.4g} ({'>=' if goal == 'max' else '<='} {bound:.4g}"
+    if baseline is not None:
+        summary += f"; baseline {baseline:.4g}"
+    print(summary + ")")
+    return record
+
+
+def read_outcomes(path):
+    """Read the JSON-lines file written by :func:`check_outcome` into a list of dicts."""
+    records = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as err:
+                    raise ValueError(f"{path}:{lineno} is not a JSON line: {err}") from err
+    return records
+
+
+def _as_float(what, x):
+    try:
+        out = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"check_outcome({what}=...) needs a number, got {x!r}.") from None
+    if what != "value" and not math.isfinite(out):
+        raise ValueError(f"check_outcome({what}=...) must be finite, got {x!r}.")
+    return out
+
+
+def _record(record):
+    path = os.environ.get(OUTCOMES_ENV)
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record) + "\n")

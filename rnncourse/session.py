@@ -1,0 +1,110 @@
+"""The one explicit call each notebook makes in its setup cell.
+
+``setup()`` must run before the first ``import keras`` or ``import tensorflow``:
+TensorFlow reads its logging level once, when it is first imported, and its C++
+start-up lines would otherwise show as red boxes under the import cell.
+"""
+
+import os
+import random
+import sys
+import warnings
+
+__all__ = ["QUIET_ENV", "device_summary", "setup"]
+
+#: Environment that TensorFlow reads once, at import. ``TF_ENABLE_ONEDNN_OPTS``
+#: changes the floating-point bits of some kernels, so the course pins it to the
+#: same value everywhere (notebooks, tests, CI) to keep runs reproducible.
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def setup(seed=42, *, quiet=True, verbose=True):
+    """Seed every generator, quiet TensorFlow and print versions and device.
+
+    Args:
+        seed: integer seed for Python's ``random``, NumPy and Keras (and
+            TensorFlow through Keras). The same seed gives a bit-identical run
+            on one CPU machine.
+        quiet: set ``TF_CPP_MIN_LOG_LEVEL=3`` and ``TF_ENABLE_ONEDNN_OPTS=0``
+            before TensorFlow is imported, so no C++ start-up lines appear.
+        verbose: print one line with the versions and the device.
+
+    Returns:
+        A dict with ``python``, ``tensorflow``, ``keras``, ``numpy``,
+        ``backend``, ``device`` and ``seed``.
+
+    Example:
+        >>> import rnncourse
+        >>> info = rnncourse.setup(seed=0, verbose=False)
+        >>> info["seed"]
+        0
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"setup(seed=...) takes a non-negative int, got {seed!r}.")
+    if quiet:
+        if "tensorflow" in sys.modules:
+            warnings.warn(
+                "rnncourse.setup() was called after TensorFlow was imported, so its "
+                "C++ log level can no longer be changed. Call it first in the setup "
+                "cell, before `import keras`.",
+                stacklevel=2,
+            )
+        for key, value in QUIET_ENV.items():
+            os.environ.setdefault(key, value)
+        # Python-side TensorFlow/absl warnings (retracing, deprecations).
+        os.environ.setdefault("TF_USE_LEGACY_KERAS", "0")
+
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)
+    import keras
+
+    if quiet and keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.get_logger().setLevel("ERROR")
+    keras.utils.set_random_seed(seed)
+
+    info = {
+        "python": sys.version.split()[0],
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+        "numpy": np.__version__,
+        "tensorflow": _tf_version(),
+        "device": device_summary(),
+        "seed": seed,
+    }
+    if verbose:
+        print(
+            f"Python {info['python']} | TensorFlow {info['tensorflow']} | "
+            f"Keras {info['keras']} ({info['backend']}) | NumPy {info['numpy']} | "
+            f"device: {info['device']} | seed {seed}"
+        )
+    return info
+
+
+def _tf_version():
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return "not installed"
+    return tf.__version__
+
+
+def device_summary():
+    """Return ``"GPU (name, ...)"`` when TensorFlow sees a GPU, else ``"CPU"``."""
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return "CPU"
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return "CPU"
+    names = []
+    for gpu in gpus:
+        try:
+            names.append(tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name))
+        except (RuntimeError, ValueError):
+            names.append(gpu.name)
+    return f"GPU x{len(gpus)} ({', '.join(names)})"
