@@ -5,9 +5,12 @@ TensorFlow reads its logging level once, when it is first imported, and its C++
 start-up lines would otherwise show as red boxes under the import cell.
 """
 
+import contextlib
 import os
 import random
+import re
 import sys
+import tempfile
 import warnings
 
 __all__ = ["QUIET_ENV", "device_summary", "setup"]
@@ -58,6 +61,9 @@ def setup(seed=42, *, quiet=True, verbose=True):
 
     random.seed(seed)
     np.random.seed(seed)
+    if quiet and "tensorflow" not in sys.modules:
+        with _quiet_native_stderr():
+            import tensorflow  # noqa: F401  (first import: C++ start-up lines filtered)
     import keras
 
     if quiet and keras.backend.backend() == "tensorflow":
@@ -82,6 +88,46 @@ def setup(seed=42, *, quiet=True, verbose=True):
             f"device: {info['device']} | seed {seed}"
         )
     return info
+
+
+#: C++ start-up lines that TensorFlow writes to the process's stderr before its
+#: logging is initialised, so ``TF_CPP_MIN_LOG_LEVEL`` cannot hide them.
+_NOISE = re.compile(
+    r"All log messages before absl::InitializeLog|cudart_stub\.cc|port\.cc:\d+\] oneDNN"
+    r"|cpu_feature_guard|Could not find cuda drivers|computation_placer|TF-TRT Warning"
+    r"|Unable to register cu(DNN|FFT|BLAS) factory|E0000 00:00|W0000 00:00"
+)
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Capture file descriptor 2 during TensorFlow's first import.
+
+    Lines that are known start-up noise are dropped; anything else (a real
+    error) is written back to stderr, so nothing is lost.
+    """
+    try:
+        fd = sys.__stderr__.fileno() if sys.__stderr__ is not None else 2
+        saved = os.dup(fd)
+    except (OSError, ValueError, AttributeError):
+        yield  # no real file descriptor (an unusual embedding): do nothing
+        return
+    with tempfile.TemporaryFile(mode="w+b") as tmp:
+        sys.stderr.flush()
+        os.dup2(tmp.fileno(), fd)
+        try:
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+            tmp.seek(0)
+            kept = [
+                line
+                for line in tmp.read().decode("utf-8", "replace").splitlines()
+                if line.strip() and not _NOISE.search(line)
+            ]
+            if kept:
+                print("\n".join(kept), file=sys.stderr)
 
 
 def _tf_version():
