@@ -13,7 +13,7 @@ import sys
 import tempfile
 import warnings
 
-__all__ = ["QUIET_ENV", "device_summary", "setup"]
+__all__ = ["QUIET_ENV", "device_summary", "import_tensorflow_quietly", "setup"]
 
 #: Environment that TensorFlow reads once, at import. ``TF_ENABLE_ONEDNN_OPTS``
 #: changes the floating-point bits of some kernels, so the course pins it to the
@@ -54,16 +54,13 @@ def setup(seed=42, *, quiet=True, verbose=True):
             )
         for key, value in QUIET_ENV.items():
             os.environ.setdefault(key, value)
-        # Python-side TensorFlow/absl warnings (retracing, deprecations).
-        os.environ.setdefault("TF_USE_LEGACY_KERAS", "0")
 
     import numpy as np
 
     random.seed(seed)
     np.random.seed(seed)
-    if quiet and "tensorflow" not in sys.modules:
-        with _quiet_native_stderr():
-            import tensorflow  # noqa: F401  (first import: C++ start-up lines filtered)
+    if quiet:
+        import_tensorflow_quietly()
     import keras
 
     if quiet and keras.backend.backend() == "tensorflow":
@@ -128,6 +125,24 @@ def _quiet_native_stderr():
             ]
             if kept:
                 print("\n".join(kept), file=sys.stderr)
+
+
+def import_tensorflow_quietly():
+    """Import TensorFlow for the first time with its C++ start-up lines filtered.
+
+    Sets ``QUIET_ENV`` (without overriding values already set) first. Returns
+    the module, or ``None`` when TensorFlow is not installed.
+    """
+    for key, value in QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
+    try:
+        with _quiet_native_stderr():
+            import tensorflow
+    except ImportError:
+        return None
+    return tensorflow
 
 
 def _tf_version():

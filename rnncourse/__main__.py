@@ -1,0 +1,35 @@
+"""Command line: ``python -m rnncourse {doctor,lab,run}``.
+
+- ``doctor``: check this installation and say what to fix.
+- ``lab``: open the course notebooks in JupyterLab.
+- ``run``: execute the course headless and write a report (see ``rnncourse.runner``).
+"""
+
+import argparse
+import sys
+
+__all__ = ["main"]
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m rnncourse", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["doctor", "lab", "run"], help="what to do")
+    args, rest = parser.parse_known_args(argv[:1])
+    rest = argv[1:]
+    if args.command == "doctor":
+        from rnncourse.doctor import main as doctor_main
+
+        return doctor_main(rest)
+    if args.command == "lab":
+        from rnncourse.doctor import lab_main
+
+        return lab_main(rest)
+    from rnncourse.runner import main as run_main
+
+    return run_main(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

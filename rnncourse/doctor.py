@@ -1,0 +1,131 @@
+"""``python -m rnncourse doctor``: check that this machine can run the course.
+
+Each check prints one line, ``ok`` or ``FAIL`` with what to do about it; the
+command exits non-zero when any check fails.
+"""
+
+import argparse
+import importlib
+import importlib.metadata as md
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from rnncourse.session import QUIET_ENV, import_tensorflow_quietly
+
+__all__ = ["REQUIREMENTS", "check_installation", "lab_main", "main", "notebooks_dir"]
+
+#: Distribution name -> (import name, lowest version the course supports).
+REQUIREMENTS = {
+    "tensorflow": ("tensorflow", "2.16"),
+    "keras": ("keras", "3.0"),
+    "numpy": ("numpy", "1.26"),
+    "matplotlib": ("matplotlib", "3.9"),
+    "pandas": ("pandas", "2.0"),
+    "tensorflow-datasets": ("tensorflow_datasets", "4.9.2"),
+    "importlib_resources": ("importlib_resources", "5.0"),
+}
+
+
+def _version_tuple(text):
+    parts = []
+    for piece in text.split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def check_installation():
+    """Run every check; return a list of ``(name, ok, message)``."""
+    results = []
+    py_ok = sys.version_info >= (3, 10)
+    results.append(("python", py_ok, sys.version.split()[0] if py_ok else
+                    f"Python {sys.version.split()[0]} is too old: install Python 3.10 or newer."))
+    for dist, (module, floor) in REQUIREMENTS.items():
+        try:
+            version = md.version(dist)
+        except md.PackageNotFoundError:
+            results.append((dist, False, f"not installed: run `pip install rnncourse` (or `pip install -e .` in a clone)."))
+            continue
+        if _version_tuple(version) < _version_tuple(floor):
+            results.append((dist, False, f"{version} is older than {floor}: run `pip install -U '{dist}>={floor}'`."))
+        else:
+            results.append((dist, True, version))
+    try:
+        import_tensorflow_quietly()
+        import keras
+
+        backend = keras.backend.backend()
+        results.append(("keras backend", True, backend))
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            gpus = tf.config.list_physical_devices("GPU")
+            results.append(("devices", True, "GPU x%d" % len(gpus) if gpus else "CPU only (fine: every notebook runs on CPU)"))
+    except Exception as err:  # report anything that stops Keras from starting
+        results.append(("keras import", False, f"{type(err).__name__}: {err}. Reinstall with `pip install -U tensorflow keras`."))
+    try:
+        from rnncourse.data import verify
+
+        report = verify(raise_on_error=False)
+        bad = [k for k, v in report.items() if v != "ok"]
+        if bad:
+            results.append(("data sets", False, f"{len(bad)} of {len(report)} files failed: "
+                            + "; ".join(report[k] for k in bad[:3])))
+        else:
+            results.append(("data sets", True, f"{len(report)} files match datasets/MANIFEST.json"))
+    except Exception as err:
+        results.append(("data sets", False, str(err)))
+    nb = notebooks_dir()
+    results.append(("notebooks", nb is not None,
+                    str(nb) if nb else "notebooks/ not found: clone the course repository to get them."))
+    return results
+
+
+def notebooks_dir():
+    """The ``notebooks/`` folder of a clone, or ``None`` for a wheel install."""
+    candidate = Path(__file__).resolve().parent.parent / "notebooks"
+    return candidate if candidate.is_dir() else None
+
+
+def main(argv=None):
+    argparse.ArgumentParser(prog="python -m rnncourse doctor", description=__doc__).parse_args(argv)
+    results = check_installation()
+    width = max(len(name) for name, _, _ in results)
+    for name, ok, message in results:
+        print(f"{'ok  ' if ok else 'FAIL'} {name:<{width}}  {message}")
+    failed = [name for name, ok, _ in results if not ok]
+    if failed:
+        print(f"\n{len(failed)} check(s) failed: {', '.join(failed)}. Fix them as said above, then rerun "
+              "`python -m rnncourse doctor`.")
+        return 1
+    print("\nAll checks passed: open the course with `python -m rnncourse lab`.")
+    return 0
+
+
+def lab_main(argv=None):
+    """Open JupyterLab on the notebooks folder (adds ``--allow-root`` when run as root)."""
+    parser = argparse.ArgumentParser(prog="python -m rnncourse lab",
+                                     description="Open the course notebooks in JupyterLab.")
+    parser.add_argument("extra", nargs=argparse.REMAINDER, help="further arguments for `jupyter lab`")
+    args = parser.parse_args(argv)
+    nb = notebooks_dir()
+    if nb is None:
+        print("notebooks/ not found: clone the course repository, then run this inside it.", file=sys.stderr)
+        return 1
+    try:
+        importlib.import_module("jupyterlab")
+    except ImportError:
+        print("JupyterLab is not installed: run `pip install -e \".[lab]\"`.", file=sys.stderr)
+        return 1
+    cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={nb}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    env = {**os.environ, **{k: os.environ.get(k, v) for k, v in QUIET_ENV.items()}}
+    if shutil.which("jupyter") is None:
+        print("note: `jupyter` is not on PATH; starting JupyterLab through this Python.")
+    return subprocess.call(cmd + args.extra, env=env)
