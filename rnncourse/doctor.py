@@ -15,28 +15,18 @@ from pathlib import Path
 
 from rnncourse.session import QUIET_ENV, import_tensorflow_quietly
 
-__all__ = ["REQUIREMENTS", "check_installation", "lab_main", "main", "notebooks_dir"]
+__all__ = ["check_installation", "lab_main", "main", "notebooks_dir", "requirements"]
 
-#: Distribution name -> (import name, lowest version the course supports).
-REQUIREMENTS = {
-    "tensorflow": ("tensorflow", "2.16"),
-    "keras": ("keras", "3.0"),
-    "numpy": ("numpy", "1.26"),
-    "matplotlib": ("matplotlib", "3.9"),
-    "pandas": ("pandas", "2.0"),
-    "tensorflow-datasets": ("tensorflow_datasets", "4.9.2"),
-    "importlib_resources": ("importlib_resources", "5.0"),
-}
+def requirements():
+    """The course's runtime requirements, read from the installed package metadata.
 
+    Returns a list of ``packaging.requirements.Requirement`` (the same list as
+    ``pyproject.toml``'s ``dependencies``, extras excluded).
+    """
+    from packaging.requirements import Requirement
 
-def _version_tuple(text):
-    parts = []
-    for piece in text.split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        if not digits:
-            break
-        parts.append(int(digits))
-    return tuple(parts)
+    reqs = [Requirement(text) for text in (md.requires("rnncourse") or [])]
+    return [r for r in reqs if r.marker is None or r.marker.evaluate({"extra": ""})]
 
 
 def check_installation():
@@ -45,16 +35,21 @@ def check_installation():
     py_ok = sys.version_info >= (3, 10)
     results.append(("python", py_ok, sys.version.split()[0] if py_ok else
                     f"Python {sys.version.split()[0]} is too old: install Python 3.10 or newer."))
-    for dist, (module, floor) in REQUIREMENTS.items():
+    try:
+        reqs = requirements()
+    except md.PackageNotFoundError:
+        reqs = []
+        results.append(("rnncourse", False, "not installed as a package: run `pip install -e .` in the clone."))
+    for req in reqs:
         try:
-            version = md.version(dist)
+            version = md.version(req.name)
         except md.PackageNotFoundError:
-            results.append((dist, False, f"not installed: run `pip install rnncourse` (or `pip install -e .` in a clone)."))
+            results.append((req.name, False, f"not installed: run `pip install '{req}'`."))
             continue
-        if _version_tuple(version) < _version_tuple(floor):
-            results.append((dist, False, f"{version} is older than {floor}: run `pip install -U '{dist}>={floor}'`."))
+        if req.specifier and not req.specifier.contains(version, prereleases=True):
+            results.append((req.name, False, f"{version} does not satisfy {req}: run `pip install -U '{req}'`."))
         else:
-            results.append((dist, True, version))
+            results.append((req.name, True, version))
     try:
         import_tensorflow_quietly()
         import keras
@@ -65,7 +60,7 @@ def check_installation():
             import tensorflow as tf
 
             gpus = tf.config.list_physical_devices("GPU")
-            results.append(("devices", True, "GPU x%d" % len(gpus) if gpus else "CPU only (fine: every notebook runs on CPU)"))
+            results.append(("devices", True, f"GPU x{len(gpus)}" if gpus else "CPU only (fine: every notebook runs on CPU)"))
     except Exception as err:  # report anything that stops Keras from starting
         results.append(("keras import", False, f"{type(err).__name__}: {err}. Reinstall with `pip install -U tensorflow keras`."))
     try:
