@@ -1,0 +1,60 @@
+"""Checks of the course's notebook convention (used by tests/test_notebooks.py).
+
+A notebook follows the convention when:
+- it is committed without outputs or execution counts;
+- its first cell is Markdown with a ``# NN · Title`` heading and a Colab badge
+  pointing at the notebook itself;
+- its first code cell is the setup cell: a Colab-only install guard, then
+  ``rnncourse.setup(...)`` before any Keras or TensorFlow import, and no code
+  cell before it;
+- it asserts a learning outcome with ``rnncourse.check_outcome`` and has
+  ``## Exercises`` and ``## Further reading`` sections.
+"""
+
+import re
+
+import nbformat
+
+__all__ = ["SETUP_CALL", "COLAB_GUARD", "problems", "setup_cell"]
+
+SETUP_CALL = "rnncourse.setup("
+COLAB_GUARD = 'if "google.colab" in sys.modules:'
+_TF_IMPORT = re.compile(r"^\s*(import|from)\s+(keras|tensorflow)\b", re.MULTILINE)
+
+
+def setup_cell(nb):
+    """The source of the first code cell."""
+    return next((c.source for c in nb.cells if c.cell_type == "code"), "")
+
+
+def problems(path):
+    """Return a list of human-readable convention violations of one notebook."""
+    nb = nbformat.read(path, as_version=4)
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
+            found.append(f"cell {i} has outputs or an execution count: clear outputs before committing")
+    if not nb.cells or nb.cells[0].cell_type != "markdown":
+        found.append("the first cell must be Markdown with the title")
+    else:
+        first = nb.cells[0].source
+        if not re.match(r"# \d\d · \S", first):
+            found.append("the first cell must start with a '# NN · Title' heading")
+        if f"/notebooks/{path.name})" not in first or "colab-badge.svg" not in first:
+            found.append(f"the first cell needs a Colab badge linking notebooks/{path.name}")
+    setup = setup_cell(nb)
+    if SETUP_CALL not in setup:
+        found.append(f"the first code cell must be the setup cell calling {SETUP_CALL}seed=...)")
+    else:
+        if COLAB_GUARD not in setup:
+            found.append(f"the setup cell must guard the Colab install with `{COLAB_GUARD}`")
+        first_tf = _TF_IMPORT.search(setup)
+        if first_tf and first_tf.start() < setup.index(SETUP_CALL):
+            found.append("the setup cell imports Keras/TensorFlow before rnncourse.setup()")
+    text = "\n".join(c.source for c in nb.cells)
+    if "check_outcome(" not in text:
+        found.append("no learning outcome asserted with rnncourse.check_outcome(...)")
+    for heading in ("## Exercises", "## Further reading"):
+        if not re.search(rf"^{heading}\b", text, re.MULTILINE):
+            found.append(f"no '{heading}' section")
+    return found
