@@ -106,8 +106,7 @@ def lab_main(argv=None):
     """Open JupyterLab on the notebooks folder (adds ``--allow-root`` when run as root)."""
     parser = argparse.ArgumentParser(prog="python -m rnncourse lab",
                                      description="Open the course notebooks in JupyterLab.")
-    parser.add_argument("extra", nargs=argparse.REMAINDER, help="further arguments for `jupyter lab`")
-    args = parser.parse_args(argv)
+    _, extra = parser.parse_known_args(argv)  # everything else goes to `jupyter lab`
     nb = notebooks_dir()
     if nb is None:
         print("notebooks/ not found: clone the course repository, then run this inside it.", file=sys.stderr)
@@ -123,4 +122,4 @@ def lab_main(argv=None):
     env = {**os.environ, **{k: os.environ.get(k, v) for k, v in QUIET_ENV.items()}}
     if shutil.which("jupyter") is None:
         print("note: `jupyter` is not on PATH; starting JupyterLab through this Python.")
-    return subprocess.call(cmd + args.extra, env=env)
+    return subprocess.call(cmd + extra, env=env)

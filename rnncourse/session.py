@@ -20,6 +20,8 @@ __all__ = ["QUIET_ENV", "device_summary", "import_tensorflow_quietly", "setup"]
 #: same value everywhere (notebooks, tests, CI) to keep runs reproducible.
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
+_state = {"quieted": False}  # whether setup() already ran (reruns must not warn)
+
 
 def setup(seed=42, *, quiet=True, verbose=True):
     """Seed every generator, quiet TensorFlow and print versions and device.
@@ -45,7 +47,7 @@ def setup(seed=42, *, quiet=True, verbose=True):
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"setup(seed=...) takes a non-negative int, got {seed!r}.")
     if quiet:
-        if "tensorflow" in sys.modules:
+        if "tensorflow" in sys.modules and not _state["quieted"]:  # a rerun of setup() is fine
             warnings.warn(
                 "rnncourse.setup() was called after TensorFlow was imported, so its "
                 "C++ log level can no longer be changed. Call it first in the setup "
@@ -61,6 +63,7 @@ def setup(seed=42, *, quiet=True, verbose=True):
     np.random.seed(seed)
     if quiet:
         import_tensorflow_quietly()
+        _state["quieted"] = True
     import keras
 
     if quiet and keras.backend.backend() == "tensorflow":

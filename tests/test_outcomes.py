@@ -1,0 +1,80 @@
+import json
+import math
+
+import pytest
+
+from rnncourse import check_outcome
+from rnncourse.outcomes import OUTCOMES_ENV, read_outcomes
+
+
+def test_passing_outcome_prints_and_returns_record(capsys):
+    rec = check_outcome("accuracy", 0.93, bound=0.9, baseline=0.5, margin=0.3)
+    assert rec["passed"] and rec["value"] == 0.93 and rec["baseline"] == 0.5
+    assert "OK accuracy: 0.93" in capsys.readouterr().out
+
+
+def test_value_below_bound_fails_with_readable_message():
+    with pytest.raises(AssertionError, match=r"'accuracy' not met: 0.8 is not >= the bound 0.9"):
+        check_outcome("accuracy", 0.8, bound=0.9)
+
+
+def test_margin_over_baseline_is_enforced():
+    with pytest.raises(AssertionError, match="beats the baseline 0.85 by 0.05"):
+        check_outcome("accuracy", 0.9, bound=0.5, baseline=0.85, margin=0.1)
+
+
+def test_min_goal_for_losses():
+    check_outcome("val loss", 1.2, bound=1.5, goal="min", baseline=2.0, margin=0.5)
+    with pytest.raises(AssertionError, match="is not <= the bound"):
+        check_outcome("val loss", 1.6, bound=1.5, goal="min")
+    with pytest.raises(AssertionError, match="baseline"):
+        check_outcome("val loss", 1.4, bound=1.5, goal="min", baseline=1.45, margin=0.2)
+
+
+def test_nan_value_fails():
+    with pytest.raises(AssertionError, match="NaN"):
+        check_outcome("loss", math.nan, bound=1.0, goal="min")
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"goal": "up"}, "goal must be one of"),
+        ({"margin": 0.1}, "margin= needs a baseline"),
+        ({"bound": "high"}, "bound=...\\) needs a number"),
+        ({"bound": math.inf}, "must be finite"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, message):
+    args = {"bound": 0.5, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        check_outcome("x", 0.7, **args)
+
+
+def test_records_are_appended_as_json_lines(tmp_path, monkeypatch):
+    path = tmp_path / "outcomes.jsonl"
+    monkeypatch.setenv(OUTCOMES_ENV, str(path))
+    monkeypatch.setenv("RNNCOURSE_NOTEBOOK", "01_intro")
+    check_outcome("a", 1.0, bound=0.5)
+    with pytest.raises(AssertionError):
+        check_outcome("b", 0.1, bound=0.5)
+    records = read_outcomes(path)
+    assert [(r["name"], r["passed"], r["notebook"]) for r in records] == [
+        ("a", True, "01_intro"),
+        ("b", False, "01_intro"),
+    ]
+    assert json.loads(path.read_text().splitlines()[0])["bound"] == 0.5
+
+
+def test_nothing_is_written_without_the_variable(tmp_path, monkeypatch):
+    monkeypatch.delenv(OUTCOMES_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    check_outcome("a", 1.0, bound=0.5)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_read_outcomes_names_a_bad_line(tmp_path):
+    path = tmp_path / "o.jsonl"
+    path.write_text('{"name": "a"}\nnot json\n')
+    with pytest.raises(ValueError, match=r"o.jsonl:2 is not a JSON line"):
+        read_outcomes(path)
