@@ -6,7 +6,7 @@ axes it is given (or a new figure) and returns them.
 
 import numpy as np
 
-__all__ = ["draw_unrolled_rnn", "plot_attention", "plot_histories"]
+__all__ = ["COURSE_MAP", "draw_course_map", "draw_unrolled_rnn", "plot_attention", "plot_histories"]
 
 
 def _axes(ax, figsize):
@@ -149,4 +149,55 @@ def plot_attention(weights, source_tokens, target_tokens, ax=None, title="attent
     ax.set_ylabel("target")
     ax.set_title(title)
     ax.figure.colorbar(im, ax=ax, fraction=0.046)
+    return ax
+
+
+#: The course's notebooks, what each teaches, and which notebooks it builds on.
+COURSE_MAP = [
+    ("01", "intro", "hidden state, unrolling,\nthe five shapes", []),
+    ("02", "training steps", "forward, loss,\nbackprop, fit", ["01"]),
+    ("03", "BPTT", "gradients through time,\ntruncation", ["02"]),
+    ("04", "gradient problems", "vanishing, exploding,\nclipping, init", ["03"]),
+    ("05", "architectures", "LSTM, GRU, bidirectional,\ndeep, masking", ["04"]),
+    ("06", "text generation", "character LM,\nsampling", ["05"]),
+    ("07", "sentiment", "embeddings,\nmany-to-one", ["05"]),
+    ("08", "time series", "forecasting,\nbaselines, leakage", ["05"]),
+    ("09", "speech", "log-mel, CTC", ["05"]),
+    ("10", "translation", "seq2seq,\nattention, beam", ["06"]),
+    ("11", "captioning", "CNN encoder,\nRNN decoder", ["10"]),
+    ("12", "trends", "Transformers, linear RNNs,\ndistribution", ["10"]),
+]
+
+
+def draw_course_map(ax=None):
+    """Draw the course as a graph: which notebook teaches what, in what order.
+
+    Foundations (01-05) run along the top, the first applications (06-09) below
+    them, and translation, captioning and trends (10-12) at the bottom; arrows
+    point from a prerequisite to the notebook that builds on it.
+
+    Returns:
+        The axes.
+    """
+    ax = _axes(ax, (15, 7))
+    pos = {num: (3.2 * i, 4.0) for i, (num, *_r) in enumerate(COURSE_MAP[:5])}
+    pos.update({num: (3.2 * (i + 1), 2.0) for i, (num, *_r) in enumerate(COURSE_MAP[5:9])})
+    pos.update({num: (3.2 * (i + 1), 0.0) for i, (num, *_r) in enumerate(COURSE_MAP[9:])})
+    for num, name, what, needs in COURSE_MAP:
+        color = "#dbe9f6" if int(num) <= 5 else "#d9f0d3" if int(num) <= 11 else "#f4cccc"
+        _box(ax, pos[num], f"{num} {name}\n{what}", color, w=2.9, h=1.25)
+        ax.texts[-1].set_fontsize(8.5)
+        for need in needs:
+            (x0, y0), (x1, y1) = pos[need], pos[num]
+            if y0 == y1:
+                rad = 0.0 if abs(x1 - x0) < 4 else 0.35
+                start, end = (x0 + 1.5, y0 - (0.4 if rad else 0)), (x1 - 1.5, y1 - (0.4 if rad else 0))
+            else:
+                rad, start, end = 0.0, (x0, y0 - 0.68), (x1, y1 + 0.68)
+            ax.annotate("", xy=end, xytext=start, arrowprops=dict(
+                arrowstyle="-|>", color="gray", lw=1.2, connectionstyle=f"arc3,rad={rad}"))
+    ax.set_xlim(-1.6, 14.4)
+    ax.set_ylim(-1.3, 4.8)
+    ax.axis("off")
+    ax.set_title("The course map: foundations (blue), applications (green), trends (red)")
     return ax

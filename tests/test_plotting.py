@@ -38,3 +38,13 @@ def test_attention_plot_checks_shape():
     with pytest.raises(ValueError, match=r"\(targets, sources\) = \(2, 2\)"):
         plotting.plot_attention(np.eye(3), ["a", "b"], ["x", "y"])
     plt.close("all")
+
+
+def test_course_map_has_every_notebook_once_and_valid_prerequisites():
+    ax = plotting.draw_course_map()
+    numbers = [num for num, *_ in plotting.COURSE_MAP]
+    assert numbers == [f"{i:02d}" for i in range(1, 13)]
+    assert sum(t.get_text().startswith(tuple(numbers)) for t in ax.texts) == 12
+    for num, _, _, needs in plotting.COURSE_MAP:
+        assert all(need < num for need in needs), f"{num} depends on a later notebook"
+    plt.close("all")
