@@ -1,17 +1,10 @@
-"""Check functions for the exercises at the end of each notebook.
+"""The exercise registry and the ``check`` function (see ``rnncourse.exercises``).
 
-Each exercise has an id such as ``"01.rnn_params"``. A learner calls
-``check("01.rnn_params", answer)``; it prints whether the answer is right (with
-a hint when it is not) and returns ``True`` or ``False``. It never raises for a
-wrong or missing answer, so a notebook with unanswered exercises still runs.
-
-The expected answers are computed from the exercise's own parameters by the
-same formulas the notebooks teach, not stored as literals.
 """
 
 import math
 
-__all__ = ["EXERCISES", "check", "describe"]
+__all__ = ["EXERCISES", "check", "describe", "register"]
 
 
 class _Exercise:
@@ -25,58 +18,24 @@ class _Exercise:
 EXERCISES = {}
 
 
-def _register(exercise_id, question, hint, compare="exact"):
+def register(exercise_id, question, hint, compare="exact"):
+    """Decorator: register a function that computes an exercise's expected answer.
+
+    Args:
+        exercise_id: ``"NN.name"``, NN being the notebook number.
+        question: the question as the notebook asks it.
+        hint: shown after a wrong answer.
+        compare: ``"exact"`` (numbers equal; tuples equal element-wise) or a
+            relative tolerance such as ``1e-3`` for floating-point answers.
+    """
+    if exercise_id in EXERCISES:
+        raise ValueError(f"exercise {exercise_id!r} is registered twice")
+
     def wrap(fn):
         EXERCISES[exercise_id] = _Exercise(question, fn, hint, compare)
         return fn
 
     return wrap
-
-
-def _simple_rnn_params(features, units):
-    return units * (features + units + 1)
-
-
-@_register(
-    "01.rnn_params",
-    "How many trainable parameters does keras.layers.SimpleRNN(64) have on inputs "
-    "with 10 features per step?",
-    "W maps the input (features x units), U maps the previous state (units x units), "
-    "and there is one bias per unit.",
-)
-def _ex_01_rnn_params():
-    return _simple_rnn_params(features=10, units=64)
-
-
-@_register(
-    "01.rnn_params_long",
-    "The same SimpleRNN(64) on 10 features: how many parameters when the sequences "
-    "are 1,000 steps long instead of 20?",
-    "Weight sharing: the same W, U and b are used at every step.",
-)
-def _ex_01_rnn_params_long():
-    return _simple_rnn_params(features=10, units=64)
-
-
-@_register(
-    "01.mlp_params",
-    "A fixed-window MLP flattens a window of 20 steps of 10 features into one vector "
-    "and feeds it to Dense(64). How many parameters does that Dense layer have?",
-    "Flattening gives 20 * 10 inputs; each of the 64 units has one weight per input "
-    "plus a bias.",
-)
-def _ex_01_mlp_params():
-    return (20 * 10 + 1) * 64
-
-
-@_register(
-    "01.shape_many_to_many",
-    "keras.layers.SimpleRNN(8, return_sequences=True) gets a batch of shape "
-    "(32, 15, 4). What is the output shape? Answer with a tuple.",
-    "return_sequences=True keeps one output per time step: (batch, time, units).",
-)
-def _ex_01_shape():
-    return (32, 15, 8)
 
 
 def describe(exercise_id):
