@@ -6,11 +6,30 @@ in :mod:`rnncourse.data.tfds`.
 
 Loaders: :func:`load_shakespeare`, :func:`load_reviews`,
 :func:`load_number_translation`, :func:`load_sentence_pairs`,
-:func:`load_series` (with :func:`list_series`). Helpers: :class:`Vocabulary`,
-:func:`pad_sequences`, :func:`make_windows`. Integrity: :func:`verify`.
+:func:`load_series` (with :func:`list_series`), :func:`load_spoken_digits`,
+:func:`load_digit_strings`, :func:`load_shapes_captions`,
+:func:`load_emoji_captions`. Helpers: :class:`Vocabulary`,
+:func:`pad_sequences`, :func:`make_windows`, :func:`log_mel`,
+:func:`add_noise`. Integrity: :func:`verify`.
 """
 
 from rnncourse.data._store import DataFileError, data_path, datasets_root, verify
+from rnncourse.data.audio import (
+    DigitStrings,
+    SpokenDigits,
+    add_noise,
+    load_digit_strings,
+    load_speech_voices,
+    load_spoken_digits,
+    log_mel,
+    pad_waveforms,
+)
+from rnncourse.data.images import (
+    CaptionedEmoji,
+    CaptionedShapes,
+    load_emoji_captions,
+    load_shapes_captions,
+)
 from rnncourse.data.series import TimeSeries, list_series, load_series, make_windows
 from rnncourse.data.text import (
     LabelledTexts,
@@ -27,7 +46,19 @@ from rnncourse.data.text import (
 )
 
 __all__ = [
+    "CaptionedEmoji",
+    "CaptionedShapes",
     "DataFileError",
+    "DigitStrings",
+    "SpokenDigits",
+    "add_noise",
+    "load_digit_strings",
+    "load_emoji_captions",
+    "load_shapes_captions",
+    "load_speech_voices",
+    "load_spoken_digits",
+    "log_mel",
+    "pad_waveforms",
     "LabelledTexts",
     "NumberPairs",
     "SentencePairs",

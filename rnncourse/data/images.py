@@ -1,0 +1,191 @@
+"""Small captioned image sets for one-to-many models (image in, caption out).
+
+Both sets are made by the course and shipped in ``datasets/`` (see each
+``DATASHEET.md``); every loader checks its files against
+``datasets/MANIFEST.json`` first (see :func:`rnncourse.data.data_path`) and
+never touches the network.
+
+Loaders:
+
+- :func:`load_shapes_captions`: 32x32 scenes of one or two coloured shapes
+  with a caption from a fixed grammar, and a test split that holds colour+shape
+  pairs never seen in training (compositional generalisation).
+- :func:`load_emoji_captions`: 32x32 renderings of 1,459 emoji captioned with
+  their names; test emoji never appear in training.
+"""
+
+import csv
+import gzip
+from typing import NamedTuple
+
+import numpy as np
+
+from rnncourse.data._store import data_path
+
+__all__ = [
+    "COLOURS",
+    "HELD_OUT_PAIRS",
+    "SHAPES",
+    "SIZES",
+    "SPLITS",
+    "CaptionedEmoji",
+    "CaptionedShapes",
+    "load_emoji_captions",
+    "load_shapes_captions",
+]
+
+#: The split names the loaders return, in order.
+SPLITS = ("train", "validation", "test")
+#: Attribute values in ``shapes_captions`` (the words its captions use).
+COLOURS = ("red", "green", "blue", "yellow", "purple")
+SHAPES = ("circle", "square", "triangle", "diamond")
+SIZES = ("small", "big")
+#: Colour+shape pairs absent from train and validation; they occur only in test.
+HELD_OUT_PAIRS = (("red", "triangle"), ("green", "circle"), ("blue", "diamond"), ("yellow", "square"))
+
+_SHAPE_INT = ("x1", "y1", "x2", "y2", "n_shapes")
+_SHAPE_STR = ("relation", "size1", "colour1", "shape1", "size2", "colour2", "shape2")
+
+
+class CaptionedShapes(NamedTuple):
+    """Shape scenes of one split with their captions (fields aligned by position).
+
+    Attributes:
+        images: ``uint8`` array ``(n, 32, 32, 3)``, RGB, black background.
+        captions: list of ``str``, e.g. ``"a small red circle left of a big
+            green triangle"`` (left or upper shape named first).
+        heldout: ``bool`` array ``(n,)``: the scene has a colour+shape pair from
+            :data:`HELD_OUT_PAIRS` (only ever true in test).
+        attributes: dict of aligned per-scene columns: ``"n_shapes"`` (``int64``
+            array, 1 or 2), ``"relation"`` (list of ``"left of"``, ``"above"``
+            or ``""`` for one shape), ``"size1"``, ``"colour1"``, ``"shape1"``
+            (lists of ``str``, the shape named first), ``"x1"``, ``"y1"``
+            (``int64`` arrays, its centre in pixels from the top-left), and the
+            same with ``2`` for the second shape (``""`` and -1 when absent).
+    """
+
+    images: np.ndarray
+    captions: list
+    heldout: np.ndarray
+    attributes: dict
+
+
+class CaptionedEmoji(NamedTuple):
+    """Emoji of one split with their names as captions (fields aligned by position).
+
+    Attributes:
+        images: ``uint8`` array ``(n, 32, 32, 3)``, RGB, white background.
+        captions: list of ``str``: the name in lower-case ASCII words,
+            e.g. ``"grinning face"``, ``"woman's hat"``.
+        emoji: list of ``str``, the emoji itself (print it to see it).
+        names: list of ``str``, the name as the ``emoji`` package spells it,
+            e.g. ``":woman’s_hat:"``.
+    """
+
+    images: np.ndarray
+    captions: list
+    emoji: list
+    names: list
+
+
+def _check_split(split):
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS} or None, got {split!r}.")
+
+
+def _read(name, npz_name, csv_name):
+    npz_path = data_path(f"{name}/{npz_name}")
+    csv_path = data_path(f"{name}/{csv_name}")
+    opener = gzip.open if csv_name.endswith(".gz") else open
+    with opener(csv_path, "rt", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with np.load(npz_path, allow_pickle=False) as npz:
+        images = npz["images"]
+    if len(images) != len(rows):
+        raise ValueError(f"{name}: {len(rows)} rows in {csv_name} but {len(images)} images; "
+                         f"rebuild with `python datasets/prepare/build.py {name}`.")
+    return images, rows
+
+
+def load_shapes_captions(split=None):
+    """Return captioned scenes of coloured shapes, with held-out combinations in test.
+
+    6,500 scenes of 32x32 pixels, each one shape (30%) or two shapes side by
+    side or one above the other, with a caption that the image determines:
+    ``"a big blue square"``, ``"a small red circle left of a big green
+    triangle"``, ``"a big yellow diamond above a small purple circle"``. Four
+    shapes, five colours, two sizes; the vocabulary is 15 words.
+
+    Splits (fixed): train 5,000, validation 500, test 1,000. The colour+shape
+    pairs in :data:`HELD_OUT_PAIRS` never occur in train or validation; half of
+    test (500 scenes, ``heldout`` true) has at least one of them, the other
+    half only pairs seen in training, so a model's score on the two halves
+    measures compositional generalisation.
+
+    Args:
+        split: ``"train"``, ``"validation"``, ``"test"`` or ``None`` for all three.
+
+    Returns:
+        ``{"train": CaptionedShapes, "validation": ..., "test": ...}`` (or one
+        :class:`CaptionedShapes` when ``split`` is given): named tuples
+        ``(images, captions, heldout, attributes)``.
+
+    Example:
+        >>> test = load_shapes_captions("test")
+        >>> test.images.shape, int(test.heldout.sum())
+        ((1000, 32, 32, 3), 500)
+    """
+    _check_split(split)
+    images, rows = _read("shapes_captions", "shapes_captions.npz", "scenes.csv.gz")
+    out = {}
+    for name in SPLITS:
+        idx = np.array([i for i, r in enumerate(rows) if r["split"] == name], dtype=np.int64)
+        attributes = {}
+        for col in _SHAPE_INT:
+            attributes[col] = np.array([int(rows[i][col] or -1) for i in idx], dtype=np.int64)
+        for col in _SHAPE_STR:
+            attributes[col] = [rows[i][col] for i in idx]
+        out[name] = CaptionedShapes(
+            images=images[idx],
+            captions=[rows[i]["caption"] for i in idx],
+            heldout=np.array([rows[i]["heldout"] == "1" for i in idx], dtype=bool),
+            attributes=attributes,
+        )
+    return out if split is None else out[split]
+
+
+def load_emoji_captions(split=None):
+    """Return 32x32 emoji images captioned with their names.
+
+    1,459 emoji (Noto Color Emoji glyphs, downscaled) whose English names have
+    at most three words: ``"grinning face"``, ``"teddy bear"``, ``"face with
+    monocle"``. No skin-tone variants, flags or keycaps. Split by name (fixed,
+    about 80/10/10): train 1,163, validation 147, test 149; a test emoji is
+    never in training, so its exact caption is often unreachable and word-level
+    scores (``"face"``, ``"heart"``, colours) are the fair measure.
+
+    Args:
+        split: ``"train"``, ``"validation"``, ``"test"`` or ``None`` for all three.
+
+    Returns:
+        ``{"train": CaptionedEmoji, "validation": ..., "test": ...}`` (or one
+        :class:`CaptionedEmoji` when ``split`` is given): named tuples
+        ``(images, captions, emoji, names)``, sorted by caption within a split.
+
+    Example:
+        >>> train = load_emoji_captions("train")
+        >>> train.images.shape, train.captions[0]
+        ((1163, 32, 32, 3), '1st place medal')
+    """
+    _check_split(split)
+    images, rows = _read("emoji_captions", "emoji_captions.npz", "emoji.csv")
+    out = {}
+    for name in SPLITS:
+        idx = np.array([i for i, r in enumerate(rows) if r["split"] == name], dtype=np.int64)
+        out[name] = CaptionedEmoji(
+            images=images[idx],
+            captions=[rows[i]["caption"] for i in idx],
+            emoji=["".join(chr(int(cp, 16)) for cp in rows[i]["codepoints"].split()) for i in idx],
+            names=[rows[i]["name"] for i in idx],
+        )
+    return out if split is None else out[split]
