@@ -38,7 +38,8 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
             fills it in when this is ``None``).
 
     Returns:
-        The record (a dict) that was checked and, when enabled, written.
+        ``None`` (so a call at the end of a notebook cell displays only its
+        ``OK`` line); the record is printed and, when enabled, written.
 
     Raises:
         AssertionError: the outcome is not met; the message states the value,
@@ -46,9 +47,8 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
         ValueError: a bad argument (unknown ``goal``, a non-finite value ...).
 
     Example:
-        >>> rec = check_outcome("accuracy", 0.93, bound=0.9, baseline=0.5, margin=0.3)
-        >>> rec["passed"]
-        True
+        >>> check_outcome("accuracy", 0.93, bound=0.9, baseline=0.5, margin=0.3)
+        OK accuracy: 0.93 (>= 0.9; baseline 0.5)
     """
     if goal not in _GOALS:
         raise ValueError(f"goal must be one of {_GOALS}, got {goal!r}.")
@@ -94,7 +94,6 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
     if baseline is not None:
         summary += f"; baseline {baseline:.4g}"
     print(summary + ")")
-    return record
 
 
 def read_outcomes(path):

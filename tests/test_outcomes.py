@@ -7,10 +7,9 @@ from rnncourse import check_outcome
 from rnncourse.outcomes import OUTCOMES_ENV, read_outcomes
 
 
-def test_passing_outcome_prints_and_returns_record(capsys):
-    rec = check_outcome("accuracy", 0.93, bound=0.9, baseline=0.5, margin=0.3)
-    assert rec["passed"] and rec["value"] == 0.93 and rec["baseline"] == 0.5
-    assert "OK accuracy: 0.93" in capsys.readouterr().out
+def test_passing_outcome_prints_one_line_and_returns_nothing(capsys):
+    assert check_outcome("accuracy", 0.93, bound=0.9, baseline=0.5, margin=0.3) is None
+    assert capsys.readouterr().out == "OK accuracy: 0.93 (>= 0.9; baseline 0.5)\n"
 
 
 def test_value_below_bound_fails_with_readable_message():
@@ -63,7 +62,8 @@ def test_records_are_appended_as_json_lines(tmp_path, monkeypatch):
         ("a", True, "01_intro"),
         ("b", False, "01_intro"),
     ]
-    assert json.loads(path.read_text().splitlines()[0])["bound"] == 0.5
+    first = json.loads(path.read_text().splitlines()[0])
+    assert (first["value"], first["bound"], first["goal"], first["baseline"]) == (1.0, 0.5, "max", None)
 
 
 def test_nothing_is_written_without_the_variable(tmp_path, monkeypatch):

@@ -1,0 +1,285 @@
+"""Tests of the course runner (``python -m rnncourse run``) and its reports.
+
+The notebooks these tests execute are generated here with nbformat, into a
+temporary folder: they import no TensorFlow, so each runs in about a second,
+and no ``.ipynb`` file lies under ``tests/`` for nbval to collect.
+"""
+
+import contextlib
+import io
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from rnncourse.report import (
+    README_END,
+    README_START,
+    notebook_summary,
+    parse_readme_table,
+    readme_table,
+    update_readme,
+)
+from rnncourse.runner import NotebookNotFoundError, list_notebooks, main, resolve_notebooks
+
+REPO = Path(__file__).resolve().parent.parent
+BLOB_MIB = 160  # memory the passing notebook holds, to check the peak-memory figure
+
+
+def _write_notebook(path, markdown, *code_cells):
+    v4 = nbformat.v4
+    nb = v4.new_notebook(cells=[v4.new_markdown_cell(markdown)] + [v4.new_code_cell(c) for c in code_cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _make_course(folder):
+    """A failing notebook first, then a passing one: the runner must go on after the failure."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_notebook(
+        folder / "01_fail.ipynb",
+        "# A notebook that fails\n\n**You will learn:** how a failure is reported.\n",
+        "x = 1",
+        "y = x * 2\nraise ValueError(f'boom {y}')",
+        "print('never reached')",
+    )
+    _write_notebook(
+        folder / "02_ok.ipynb",
+        "# A notebook that passes\n\n"
+        "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://example.org)\n\n"
+        "You will see the *runner* collect an outcome. Then more text follows.\n",
+        "import os\nimport rnncourse\nprint(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['TF_ENABLE_ONEDNN_OPTS'])\n"
+        "print(os.getcwd())",
+        f"blob = b'x' * ({BLOB_MIB} * 2**20)  # touched pages, so they are resident\nlen(blob)",
+        "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.title('fixture plot')\nplt.show()",
+        "rnncourse.check_outcome('toy accuracy', 0.9, bound=0.5, baseline=0.5, margin=0.1)",
+    )
+    return folder
+
+
+def _run_main(args):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(args)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def course_run(tmp_path_factory):
+    """Run the two fixture notebooks once; the tests below read what it produced."""
+    root = tmp_path_factory.mktemp("course")
+    nbs = _make_course(root / "notebooks")
+    out = root / "build"
+    code, stdout, stderr = _run_main(["--notebooks", str(nbs), "--output", str(out), "--no-progress"])
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    entries = {e["notebook"]: e for e in report["notebooks"]}
+    return {"root": root, "nbs": nbs, "out": out, "code": code, "stdout": stdout, "stderr": stderr,
+            "report": report, "entries": entries}
+
+
+def test_passing_notebook_reports_outcome_time_and_memory(course_run):
+    entry = course_run["entries"]["02_ok"]
+    assert entry["status"] == "ok", entry["error"]
+    assert entry["title"] == "A notebook that passes"
+    assert entry["learn"] == "You will see the runner collect an outcome."
+    [outcome] = entry["outcomes"]
+    assert outcome["name"] == "toy accuracy"
+    assert outcome["value"] == pytest.approx(0.9)
+    assert outcome["passed"] is True
+    assert outcome["notebook"] == "02_ok"  # RNNCOURSE_NOTEBOOK reached the kernel
+    assert 0 < entry["wall_s"] < 120
+    assert entry["peak_rss_bytes"] >= BLOB_MIB * 2**20
+    assert entry["peak_rss_bytes"] < 4 * 2**30
+    assert entry["code_cells"] == 4
+    # the kernel got QUIET_ENV and ran in the notebooks folder
+    executed = nbformat.read(course_run["out"] / "02_ok.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for o in executed.cells[1].outputs)
+    assert printed.splitlines() == ["3 0", str(course_run["nbs"])]
+
+
+def test_html_pages_embed_the_plots(course_run):
+    out = course_run["out"]
+    page = (out / "02_ok.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in page
+    assert "A notebook that passes" in page
+    failing_page = (out / "01_fail.html").read_text(encoding="utf-8")
+    assert "ValueError" in failing_page  # the traceback is part of the rendering
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="02_ok.html"' in index and 'href="01_fail.html"' in index
+    assert "toy accuracy: 0.9" in index
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert "| 02_ok | A notebook that passes | ok |" in markdown
+    assert "cell index 2 (y = x * 2): ValueError: boom 2" in markdown
+
+
+def test_failing_notebook_is_named_with_cell_and_error(course_run):
+    assert course_run["code"] == 1
+    expected = "01_fail: cell index 2 (y = x * 2): ValueError: boom 2"
+    assert expected in course_run["stderr"]
+    entry = course_run["entries"]["01_fail"]
+    assert entry["status"] == "failed"
+    assert entry["error"]["cell_index"] == 2
+    assert entry["error"]["ename"] == "ValueError"
+    assert "raise ValueError" in entry["error"]["traceback"]
+    executed = nbformat.read(course_run["out"] / "01_fail.ipynb", as_version=4)
+    assert executed.cells[3].outputs == []  # execution stopped at the failing cell
+    # the notebook after the failure still ran and is reported
+    assert [e["notebook"] for e in course_run["report"]["notebooks"]] == ["01_fail", "02_ok"]
+    assert course_run["report"]["failed"] == ["01_fail"]
+    assert course_run["report"]["passed_count"] == 1
+    assert "1 of 2 notebooks passed" in course_run["stdout"]
+
+
+def test_timeout_stops_a_slow_notebook(tmp_path):
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _write_notebook(nbs / "05_slow.ipynb", "# Slow\n\nIt sleeps.", "import time", "time.sleep(120)")
+    code, _, stderr = _run_main(["05", "--notebooks", str(nbs), "--output", str(tmp_path / "out"),
+                                 "--timeout", "2", "--no-html", "--no-progress"])
+    assert code == 1
+    assert "05_slow: cell index 2 (time.sleep(120)): TimeoutError" in stderr
+    assert "time limit of 2 s" in stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    [entry] = report["notebooks"]
+    assert entry["status"] == "timeout"
+    assert entry["html"] is None
+    assert 2 <= entry["wall_s"] < 30
+
+
+def test_unknown_notebook_name_lists_the_valid_ones(tmp_path):
+    nbs = _make_course(tmp_path / "notebooks")
+    code, stdout, stderr = _run_main(["07_nope", "--notebooks", str(nbs), "--output", str(tmp_path / "o")])
+    assert code == 2
+    assert "unknown notebook '07_nope'" in stderr
+    assert "01_fail, 02_ok" in stderr
+    assert not (tmp_path / "o" / "report.json").exists()
+
+
+def test_resolve_notebooks_accepts_short_names_stems_and_paths(tmp_path):
+    nbs = _make_course(tmp_path / "notebooks")
+    _write_notebook(nbs / "03_a_first.ipynb", "# A")
+    _write_notebook(nbs / "03_a_second.ipynb", "# B")
+    stems = lambda paths: [p.stem for p in paths]
+    assert stems(resolve_notebooks(None, nbs)) == ["01_fail", "02_ok", "03_a_first", "03_a_second"]
+    assert stems(resolve_notebooks(["02", "01_fail", "02_ok.ipynb"], nbs)) == ["02_ok", "01_fail"]
+    assert stems(resolve_notebooks([str(nbs / "01_fail.ipynb")], nbs)) == ["01_fail"]
+    assert stems(resolve_notebooks(["03_a_first"], nbs)) == ["03_a_first"]
+    with pytest.raises(NotebookNotFoundError, match="ambiguous.*03_a_first, 03_a_second"):
+        resolve_notebooks(["03_a"], nbs)
+    with pytest.raises(NotebookNotFoundError, match="unknown notebook '4'"):
+        resolve_notebooks(["4"], nbs)
+
+
+def test_notebook_summary_reads_title_and_learn_line(tmp_path):
+    path = _write_notebook(
+        tmp_path / "04_x.ipynb",
+        "# Gradients: *vanishing* and exploding\n\n"
+        "<a href='x'><img src='badge.svg'></a>\n\n"
+        "We measure gradient norms. Then we fix them.\n\n"
+        "- **You will learn:** why [LSTM](https://example.org) gates help.\n",
+    )
+    assert notebook_summary(path) == {
+        "notebook": "04_x",
+        "title": "Gradients: vanishing and exploding",
+        "learn": "why LSTM gates help.",
+    }
+    bare = _write_notebook(tmp_path / "05_y.ipynb", "# Only a title")
+    assert notebook_summary(bare)["learn"] == ""
+
+
+def test_parse_readme_table_is_robust():
+    text = "\n".join([
+        "# Course", "", "| not | in | table |", "|---|---|---|", "| 09_outside | x | y |",
+        README_START,
+        "",
+        "| notebook | title |",
+        "| :--- | ---: |",
+        "| [01_intro](notebooks/01_intro.ipynb) | Intro \\| pipes |",
+        "|**02_training_steps**|Training|",
+        "  | 03_bptt.ipynb | BPTT |  ",
+        "| [Notebook 4](notebooks/04_gradients.ipynb) | Gradients |",
+        "| 05 | [Architectures](notebooks/05_architectures.ipynb) | cells |",
+        "",
+        "Run times: measured somewhere.",
+        README_END,
+        "| 10_after | x |",
+    ])
+    parsed = parse_readme_table(text)
+    assert parsed["found"]
+    assert parsed["notebooks"] == ["01_intro", "02_training_steps", "03_bptt", "04_gradients", "05_architectures"]
+    assert parsed["rows"]["01_intro"][1] == "Intro \\| pipes"
+    assert parse_readme_table("# no markers here\n| 01_intro | x |")["found"] is False
+
+
+def test_readme_table_roundtrip_and_cli(course_run, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n\nBefore.\n\n{README_START}\nold table\n{README_END}\n\nAfter.\n", encoding="utf-8")
+    code, stdout, _ = _run_main(["--readme-only", "--notebooks", str(course_run["nbs"]),
+                                 "--output", str(course_run["out"]), "--readme", str(readme)])
+    assert code == 0, stdout
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("# Title\n\nBefore.\n\n") and text.endswith("\n\nAfter.\n")
+    assert "old table" not in text
+    parsed = parse_readme_table(text)
+    assert parsed["notebooks"] == ["01_fail", "02_ok"]
+    prefix = os.path.relpath(course_run["nbs"], tmp_path) + "/"
+    ok_row = parsed["rows"]["02_ok"]
+    assert ok_row[:3] == ["02", f"[A notebook that passes]({prefix}02_ok.ipynb)",
+                          "You will see the runner collect an outcome"]
+    assert parsed["rows"]["01_fail"][2] == "how a failure is reported"
+    assert ok_row[3].endswith(" s")
+    assert ok_row[4] == "toy accuracy: 0.9 (≥ 0.5; baseline 0.5)"
+    assert parsed["rows"]["01_fail"][4].startswith("FAILED: cell index 2 (y = x * 2): ValueError: boom 2")
+    # a rerun without a report keeps the figures the README already shows
+    assert update_readme(readme, list_notebooks(course_run["nbs"]), None, link_prefix=prefix) is False
+    assert "Run times: wall time of `python -m rnncourse run` on " in readme.read_text(encoding="utf-8")
+    # a README without markers is refused with a message that says what to add
+    bare = tmp_path / "BARE.md"
+    bare.write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="notebook-table:start"):
+        update_readme(bare, [], None)
+    assert readme_table([]).splitlines()[1] == "|---|---|---|---:|---|"
+
+
+def test_readme_table_matches_the_notebooks():
+    """README.md's notebook table lists exactly the notebooks in notebooks/."""
+    notebooks = [p.stem for p in list_notebooks(REPO / "notebooks")]
+    readme = REPO / "README.md"
+    parsed = parse_readme_table(readme.read_text(encoding="utf-8") if readme.exists() else "")
+    if not notebooks and not parsed["found"]:
+        pytest.skip("no notebooks yet and no notebook table in README.md")
+    fix = "run `python -m rnncourse run --update-readme` (or `--readme-only` after a run)"
+    assert parsed["found"], f"README.md has no {README_START} ... {README_END} table: add the markers, then {fix}."
+    missing = [n for n in notebooks if n not in parsed["notebooks"]]
+    extra = [n for n in parsed["notebooks"] if n not in notebooks]
+    duplicated = sorted({n for n in parsed["notebooks"] if parsed["notebooks"].count(n) > 1})
+    assert not missing, f"notebooks missing from README.md's table: {missing}; {fix}."
+    assert not extra, f"README.md's table lists notebooks that do not exist: {extra}; {fix}."
+    assert not duplicated, f"README.md's table lists these notebooks twice: {duplicated}."
+
+
+def test_benchmark_table_marks_missed_targets():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_course", REPO / "benchmarks" / "run_course.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    machine = {"cpu": "Test CPU", "cores": 2, "ram_bytes": 8 * 2**30, "gpu": [], "versions": {"python": "3.11"}}
+    result = {
+        "machine": machine, "started": "2026-01-01T00:00:00", "runs": 2, "load_before": 0.5,
+        "reports": [{"total_wall_s": 100.0, "notebooks": []}, {"total_wall_s": 120.0, "notebooks": []}],
+        "notebooks": [
+            {"notebook": "01_a", "title": "A", "wall_s": [10.0, 20.0], "peak_bytes": [1e9, 2e9],
+             "statuses": ["ok", "ok"]},
+            {"notebook": "02_b", "title": "B", "wall_s": [80.0, 90.0], "peak_bytes": [3.5e9, 3.1e9],
+             "statuses": ["ok", "failed"]},
+        ],
+    }
+    text = bench.render_results(result)
+    assert "| 01_a | ok | 15.0 s | 10.0, 20.0 | 1.50 GB | met | met |" in text
+    assert "| 02_b | FAILED/OK | 85 s (1 min 25 s) | 80.0, 90.0 | 3.30 GB | **missed** | **missed** |" in text
+    assert "| **whole course** | FAILED | 110 s (1 min 50 s) | 100.0, 120.0 | 3.30 GB (max) | ≤ 10 min: met |" in text
+    assert "Test CPU, 2 cores, 8.0 GiB RAM, no GPU" in text
