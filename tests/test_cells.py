@@ -21,7 +21,7 @@ from rnncourse import cells
 BATCH, TIME, FEATURES, UNITS = 3, 5, 4, 3
 ATOL = 1e-5
 
-# kind -> (our cell, built-in layer) factories taking keyword arguments.
+# kind -> (our cell class, built-in layer class, extra cell arguments).
 KINDS = {
     "simple": (cells.SimpleRNNCell, keras.layers.SimpleRNN, {}),
     "lstm": (cells.LSTMCell, keras.layers.LSTM, {}),
@@ -118,8 +118,10 @@ def test_matches_builtin(
         x = data(seed)
         expected = theirs(x, mask=mask, training=False)
         got = ours(x, mask=mask, training=False)
-        n_outputs = 1 + (2 if kind == "lstm" else 1) * return_state
-        assert len(got) == n_outputs if return_state else not isinstance(got, list)
+        if return_state:  # output, then the states: [h, c] for LSTM, [h] otherwise
+            assert len(got) == len(expected) == (3 if kind == "lstm" else 2)
+        else:
+            assert not isinstance(got, (list, tuple))
         assert max_abs_diff(got, expected) <= ATOL
 
 

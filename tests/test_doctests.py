@@ -15,6 +15,10 @@ MODULES = [
     "rnncourse.data.images",
     "rnncourse.report",
     "rnncourse.runner",
+    "rnncourse.cells",
+    "rnncourse.layers",
+    "rnncourse.bptt",
+    "rnncourse.forecast",
 ]
 
 
