@@ -66,10 +66,14 @@ def setup(seed=42, *, quiet=True, verbose=True):
         _state["quieted"] = True
     import keras
 
-    if quiet and keras.backend.backend() == "tensorflow":
+    if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
-        tf.get_logger().setLevel("ERROR")
+        if quiet:
+            tf.get_logger().setLevel("ERROR")
+        # TensorFloat-32 matmuls on recent NVIDIA GPUs keep only ~10 bits of
+        # mantissa; the notebooks' by-hand checks (1e-5) need full float32.
+        tf.config.experimental.enable_tensor_float_32_execution(False)
     keras.utils.set_random_seed(seed)
 
     info = {
