@@ -1,0 +1,272 @@
+"""Decoding for encoder-decoder models: greedy search and beam search.
+
+A trained decoder gives, for a prefix of output tokens, a probability for every
+possible next token. Decoding turns that into whole output sequences:
+
+- :func:`greedy_decode` takes the single most likely token at every step.
+- :func:`beam_search` keeps the ``beam_width`` most likely prefixes at every
+  step and returns the best complete sequence, so a first token that looks
+  worse can still win when what follows it is much more likely.
+
+Both work with any model through a *step function*, so the same code decodes a
+translation model (notebook 10) and a captioning model (notebook 11)::
+
+    log_probs, new_states = step_fn(tokens, states)
+
+``tokens`` is an ``int32`` array ``(n,)`` with the previous token of each
+sequence; ``states`` is an array, or a (nested) list, tuple or dict of arrays,
+each with the ``n`` sequences on axis 0 (the decoder's recurrent state, and
+anything the step needs that does not change, such as the encoder outputs for
+attention); ``log_probs`` is ``(n, vocab_size)``. The decoders keep the states
+on axis 0 in step with the sequences (beam search copies and reorders them).
+Everything is NumPy in, NumPy out: the step function may call a Keras model.
+"""
+
+import numpy as np
+
+__all__ = ["beam_search", "greedy_decode"]
+
+
+def _map_states(fn, states):
+    """Apply ``fn`` to every array in a (nested) list, tuple or dict of arrays."""
+    if isinstance(states, dict):
+        return {key: _map_states(fn, value) for key, value in states.items()}
+    if isinstance(states, (list, tuple)):
+        return type(states)(_map_states(fn, value) for value in states)
+    return fn(np.asarray(states))
+
+
+def _first_array(states):
+    if isinstance(states, dict):
+        states = list(states.values())
+    if isinstance(states, (list, tuple)):
+        for value in states:
+            found = _first_array(value)
+            if found is not None:
+                return found
+        return None
+    return np.asarray(states)
+
+
+def _batch_size(states):
+    first = _first_array(states)
+    if first is None or first.ndim == 0:
+        raise ValueError(
+            "states must be an array, or a list/tuple/dict of arrays, with the batch "
+            f"on axis 0; got {type(states).__name__} with no such array. Pass at least "
+            "the decoder's initial state, shaped (batch, units)."
+        )
+    return first.shape[0]
+
+
+def _check_common(start_id, end_id, max_length, pad_id):
+    for name, value in (("start_id", start_id), ("end_id", end_id), ("pad_id", pad_id)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ValueError(f"{name} must be a non-negative integer token id, got {name}={value!r}.")
+    if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) or max_length < 1:
+        raise ValueError(
+            "max_length must be a positive integer (the most tokens to generate, the "
+            f"end token included), got max_length={max_length!r}."
+        )
+
+
+def _step(step_fn, tokens, states, n, from_logits):
+    """Run one step and check what the step function returned."""
+    result = step_fn(tokens, states)
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise ValueError(
+            "step_fn must return a pair (log_probs, new_states), got "
+            f"{type(result).__name__}. Return the new states even when they did not change."
+        )
+    scores, new_states = result
+    scores = np.asarray(scores, dtype=np.float64)  # (n, vocab)
+    if scores.ndim != 2 or scores.shape[0] != n:
+        raise ValueError(
+            f"step_fn must return log_probs shaped (n, vocab_size) = ({n}, vocab_size) for "
+            f"{n} input tokens, got shape {scores.shape}. Drop the time axis of a decoder "
+            "run on one step: log_probs[:, 0]."
+        )
+    if from_logits:
+        scores = scores - scores.max(axis=1, keepdims=True)  # (n, vocab)
+        scores = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))  # (n, vocab)
+    return scores, new_states
+
+
+def _top_k(values, k):
+    """Column indices of the ``k`` largest values of each row, largest first.
+
+    Equal values are ordered by index. ``argpartition`` first, so only ``k`` values
+    per row are sorted (a beam over a large vocabulary has many candidates).
+    """
+    if k < values.shape[1]:
+        part = np.argpartition(-values, k - 1, axis=1)[:, :k]  # (rows, k), unordered
+    else:
+        part = np.broadcast_to(np.arange(values.shape[1]), values.shape)
+    picked = np.take_along_axis(values, part, axis=1)  # (rows, k)
+    order = np.lexsort((part, -picked), axis=1)  # by value, then by index
+    return np.take_along_axis(part, order, axis=1)
+
+
+def greedy_decode(step_fn, states, *, start_id, end_id, max_length, pad_id=0, from_logits=False):
+    """Decode by taking the most likely next token at every step.
+
+    Args:
+        step_fn: ``step_fn(tokens, states) -> (log_probs, new_states)``, see the
+            module docstring.
+        states: the initial states, an array or a (nested) list/tuple/dict of
+            arrays with the batch on axis 0.
+        start_id: the token fed at the first step (``Vocabulary.start_id``).
+        end_id: the token that ends a sequence (``Vocabulary.end_id``).
+        max_length: the most tokens to generate per sequence, end token included.
+        pad_id: the token written after a sequence has ended. Default ``0``.
+        from_logits: ``True`` when ``step_fn`` returns logits instead of
+            log-probabilities (they are then log-softmaxed here).
+
+    Returns:
+        ``(sequences, scores)``: ``int32`` array ``(batch, max_length)`` with the
+        generated tokens (the end token included where one was generated,
+        ``pad_id`` after it), and ``float64`` array ``(batch,)``, the
+        log-probability of each sequence (its tokens up to the end token).
+
+    Example:
+        >>> import numpy as np
+        >>> table = np.log([[0.1, 0.9], [0.8, 0.2]])  # row: previous token
+        >>> step = lambda tokens, states: (table[tokens], states)
+        >>> seqs, scores = greedy_decode(step, np.zeros((1, 1)), start_id=0,
+        ...                              end_id=5, max_length=3)
+        >>> seqs.tolist()  # 0 -> 1 -> 0 -> 1
+        [[1, 0, 1]]
+    """
+    _check_common(start_id, end_id, max_length, pad_id)
+    batch = _batch_size(states)
+    tokens = np.full((batch,), start_id, dtype=np.int32)  # (batch,)
+    sequences = np.full((batch, max_length), pad_id, dtype=np.int32)  # (batch, max_length)
+    scores = np.zeros((batch,), dtype=np.float64)  # (batch,)
+    finished = np.zeros((batch,), dtype=bool)  # (batch,)
+    for t in range(max_length):
+        log_probs, states = _step(step_fn, tokens, states, batch, from_logits)  # (batch, vocab)
+        best = log_probs.argmax(axis=1).astype(np.int32)  # (batch,)
+        best = np.where(finished, pad_id, best)  # (batch,)
+        scores += np.where(finished, 0.0, log_probs[np.arange(batch), best])  # (batch,)
+        sequences[:, t] = best
+        finished |= best == end_id
+        tokens = best
+        if finished.all():
+            break
+    return sequences, scores
+
+
+def beam_search(
+    step_fn,
+    states,
+    *,
+    start_id,
+    end_id,
+    max_length,
+    beam_width=4,
+    length_penalty=0.0,
+    pad_id=0,
+    from_logits=False,
+    return_all=False,
+):
+    """Decode by keeping the ``beam_width`` most likely prefixes at every step.
+
+    At each step every kept prefix ("beam") is extended by every token of the
+    vocabulary; of these ``beam_width * vocab_size`` candidates the
+    ``beam_width`` best survive. A beam that has produced ``end_id`` is
+    finished: it keeps its score and only pads from then on. All the sequences
+    of the batch are searched together (the step function sees
+    ``batch * beam_width`` rows).
+
+    Candidates are ranked by ``log_prob / length ** length_penalty``:
+    ``length_penalty=0`` ranks by the plain log-probability (which favours
+    short outputs, since every token costs probability); ``1`` ranks by the
+    average log-probability per token.
+
+    Args:
+        step_fn: ``step_fn(tokens, states) -> (log_probs, new_states)``, see the
+            module docstring.
+        states: the initial states, an array or a (nested) list/tuple/dict of
+            arrays with the batch on axis 0.
+        start_id: the token fed at the first step.
+        end_id: the token that ends a sequence.
+        max_length: the most tokens to generate per sequence, end token included.
+        beam_width: positive int, how many prefixes to keep. ``1`` is greedy
+            decoding. Default ``4``.
+        length_penalty: float ``>= 0``, see above. Default ``0.0``.
+        pad_id: the token written after a sequence has ended. Default ``0``.
+        from_logits: ``True`` when ``step_fn`` returns logits.
+        return_all: also return every beam, not only the best.
+
+    Returns:
+        ``(sequences, scores)``: the best sequence of each batch element,
+        ``int32`` ``(batch, max_length)`` (end token included, ``pad_id``
+        after it), and its log-probability ``(batch,)``. With
+        ``return_all=True``: ``(batch, beam_width, max_length)`` and
+        ``(batch, beam_width)``, best first.
+
+    Example:
+        >>> import numpy as np
+        >>> # Token 1 looks best first (0.6 against 0.4 for token 2), but after it
+        >>> # the end token 3 has only 0.55; after token 2 the end is certain.
+        >>> table = np.log(np.array([
+        ...     [1e-9, 0.6, 0.4, 1e-9],  # after the start token 0
+        ...     [1e-9, 1e-9, 0.45, 0.55],  # after token 1
+        ...     [1e-9, 1e-9, 1e-9, 1.0],  # after token 2
+        ...     [1.0, 1e-9, 1e-9, 1e-9],  # after the end token 3
+        ... ]))
+        >>> step = lambda tokens, states: (table[tokens], states)
+        >>> beam, _ = beam_search(step, np.zeros((1, 1)), start_id=0, end_id=3,
+        ...                       max_length=3, beam_width=2)
+        >>> greedy, _ = greedy_decode(step, np.zeros((1, 1)), start_id=0,
+        ...                           end_id=3, max_length=3)
+        >>> greedy.tolist(), beam.tolist()  # 0.6 * 0.55 = 0.33 < 0.4 * 1.0
+        ([[1, 3, 0]], [[2, 3, 0]])
+    """
+    _check_common(start_id, end_id, max_length, pad_id)
+    if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
+        raise ValueError(f"beam_width must be a positive integer, got beam_width={beam_width!r}.")
+    if not np.isfinite(length_penalty) or length_penalty < 0:
+        raise ValueError(
+            f"length_penalty must be a finite number >= 0, got length_penalty={length_penalty!r}."
+        )
+    batch, k = _batch_size(states), int(beam_width)
+    states = _map_states(lambda x: np.repeat(x, k, axis=0), states)  # (batch * k, ...)
+    tokens = np.full((batch * k,), start_id, dtype=np.int32)  # (batch * k,)
+    sequences = np.full((batch, k, max_length), pad_id, dtype=np.int32)  # (batch, k, max_length)
+    scores = np.full((batch, k), -np.inf)  # (batch, k): log-probability of each beam
+    scores[:, 0] = 0.0  # all beams start equal: expand only the first one at step 0
+    lengths = np.zeros((batch, k))  # (batch, k): tokens so far, end token included
+    finished = np.zeros((batch, k), dtype=bool)  # (batch, k)
+    rows = np.arange(batch)[:, None]  # (batch, 1)
+    for t in range(max_length):
+        log_probs, states = _step(step_fn, tokens, states, batch * k, from_logits)  # (batch * k, vocab)
+        vocab = log_probs.shape[1]
+        log_probs = log_probs.reshape(batch, k, vocab)  # (batch, k, vocab)
+        # A finished beam may only continue with padding, at no cost.
+        pad_only = np.full((vocab,), -np.inf)
+        pad_only[pad_id] = 0.0
+        log_probs = np.where(finished[..., None], pad_only, log_probs)  # (batch, k, vocab)
+        candidates = scores[..., None] + log_probs  # (batch, k, vocab)
+        new_lengths = lengths + ~finished  # (batch, k)
+        rank = candidates  # (batch, k, vocab)
+        if length_penalty:
+            rank = candidates / np.maximum(new_lengths, 1.0)[..., None] ** length_penalty
+        best = _top_k(rank.reshape(batch, k * vocab), k)  # (batch, k)
+        parent, token = best // vocab, (best % vocab).astype(np.int32)  # (batch, k) each
+        scores = candidates.reshape(batch, k * vocab)[rows, best]  # (batch, k)
+        sequences = sequences[rows, parent]  # (batch, k, max_length)
+        sequences[:, :, t] = token
+        lengths = new_lengths[rows, parent]  # (batch, k)
+        finished = finished[rows, parent] | (token == end_id)  # (batch, k)
+        flat_parent = (rows * k + parent).reshape(-1)  # (batch * k,)
+        states = _map_states(lambda x, index=flat_parent: x[index], states)  # (batch * k, ...)
+        tokens = token.reshape(-1)  # (batch * k,)
+        if finished.all():
+            break
+    final = scores / np.maximum(lengths, 1.0) ** length_penalty  # (batch, k)
+    order = np.argsort(-final, axis=1, kind="stable")  # (batch, k)
+    sequences, scores = sequences[rows, order], scores[rows, order]
+    if return_all:
+        return sequences, scores
+    return sequences[:, 0], scores[:, 0]
