@@ -1,0 +1,94 @@
+"""Exercises of notebook 04 (vanishing and exploding gradients)."""
+
+import math
+
+from rnncourse.exercises._registry import register
+from rnncourse.tasks import adding_problem_baseline
+
+__all__ = []
+
+
+def _gradient_factor(rho, steps):
+    """Factor on ||dL/dh|| after ``steps`` steps back through U = rho * Q (tanh linear)."""
+    return rho**steps
+
+
+def _clip_by_norm(gradient, clipnorm):
+    norm = math.sqrt(sum(g * g for g in gradient))
+    scale = min(1.0, clipnorm / norm)
+    return [g * scale for g in gradient]
+
+
+def _clip_by_value(gradient, clipvalue):
+    return [min(max(g, -clipvalue), clipvalue) for g in gradient]
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@register(
+    "04.vanish_factor",
+    "A SimpleRNN's recurrent matrix is 0.9 * Q (Q orthogonal) and its inputs are tiny. By what "
+    "factor is ||dL/dh_t|| multiplied on its way back 50 steps?",
+    "Each step back multiplies the norm by the spectral radius (tanh' is 1 near zero): rho ** steps.",
+    compare=1e-3,
+)
+def _ex_04_vanish_factor():
+    return _gradient_factor(0.9, 50)
+
+
+@register(
+    "04.steps_to_vanish",
+    "With rho = 0.8 (tiny inputs), after how many steps back has the gradient first fallen below "
+    "1e-3 of its size at the end? Answer with an int.",
+    "Find the smallest k with 0.8 ** k < 1e-3, e.g. with math.log(1e-3) / math.log(0.8).",
+)
+def _ex_04_steps_to_vanish():
+    k = 0
+    while _gradient_factor(0.8, k) >= 1e-3:
+        k += 1
+    return k
+
+
+@register(
+    "04.clipnorm",
+    "clipnorm=1.0 meets the gradient (3, 4) of one weight. What is the first entry after clipping?",
+    "clipnorm rescales the whole vector to norm 1 when its norm is larger: g * 1 / ||g||.",
+    compare=1e-6,
+)
+def _ex_04_clipnorm():
+    return _clip_by_norm([3.0, 4.0], 1.0)[0]
+
+
+@register(
+    "04.clipvalue_norm",
+    "clipvalue=1.0 meets the gradient (3, 4). What is the norm of the clipped gradient?",
+    "clipvalue cuts every entry to [-1, 1] separately; then take the Euclidean norm.",
+    compare=1e-6,
+)
+def _ex_04_clipvalue_norm():
+    return math.sqrt(sum(g * g for g in _clip_by_value([3.0, 4.0], 1.0)))
+
+
+@register(
+    "04.adding_baseline",
+    "The adding problem with numbers in [0, 1) instead of [-1, 1): what MSE does the best "
+    "constant guess score?",
+    "The target is the sum of two independent uniform numbers; the best constant is its mean and "
+    "its MSE is the target's variance, twice the variance of one number, (b - a)**2 / 12 each.",
+    compare=1e-6,
+)
+def _ex_04_adding_baseline():
+    return adding_problem_baseline(0.0, 1.0)
+
+
+@register(
+    "04.gru_memory",
+    "A GRU with zero weights and update-gate bias b keeps h_t = sigmoid(b) * h_(t-1). What "
+    "fraction of h_0 is left after 40 steps when b = 3?",
+    "Multiply by sigmoid(3) = 1 / (1 + exp(-3)) once per step: sigmoid(3) ** 40.",
+    compare=1e-3,
+)
+def _ex_04_gru_memory():
+    return _sigmoid(3.0) ** 40
