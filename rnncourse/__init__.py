@@ -12,6 +12,13 @@ Submodules (import the ones you need, e.g. ``from rnncourse import cells``):
 - ``rnncourse.layers``: attention layers and a minGRU-style linear RNN.
 - ``rnncourse.bptt``: backpropagation through time by hand, in NumPy.
 - ``rnncourse.data``: the course's offline data sets and their loaders.
+- ``rnncourse.tasks``: synthetic long-range tasks (adding, recall, copy).
+- ``rnncourse.forecast``: naive forecasting baselines and error metrics.
+- ``rnncourse.textgen``, ``rnncourse.ctc``, ``rnncourse.seq2seq``: sampling,
+  CTC decoding and greedy/beam decoding helpers of the application notebooks.
+- ``rnncourse.plotting`` and ``rnncourse.exercises``: shared figures and the
+  exercise check functions.
+- ``rnncourse.runner``: ``python -m rnncourse run``, the course runner.
 - ``rnncourse.doctor``: checks an installation (``python -m rnncourse doctor``).
 """
 

@@ -19,6 +19,7 @@ MODULES = [
     "rnncourse.layers",
     "rnncourse.bptt",
     "rnncourse.forecast",
+    "rnncourse.tasks",
 ]
 
 
