@@ -179,6 +179,7 @@ def test_mingru_parallel_equals_sequential_and_reference():
 
 
 def test_mingru_masking_in_a_model(tmp_path):
+    keras.utils.set_random_seed(3)  # the check below must not hinge on unseeded weights
     ids = keras.Input((None,), dtype="int32")
     x = keras.layers.Embedding(12, 4, mask_zero=True)(ids)
     x = MinGRU(6, return_sequences=True)(x)
@@ -190,7 +191,9 @@ def test_mingru_masking_in_a_model(tmp_path):
     assert padded.shape == (2, 3)
     # The padding changes nothing: same as the sequence cut where it ends.
     np.testing.assert_allclose(padded[1], cut[0], atol=1e-6)
-    assert not np.allclose(padded[0], cut[0], atol=1e-3)
+    # ...while the five more real steps of the first sequence do change it (the
+    # outputs are small, ~1e-3, so compare against their own scale).
+    assert np.abs(padded[0] - cut[0]).max() > 1e-2 * np.abs(cut[0]).max()
     assert_saved_model_roundtrip(model, token_ids, tmp_path / "mingru.keras")
 
 
