@@ -39,7 +39,7 @@ def _ex_06_perplexity():
 
 @register(
     "06.bits",
-    f"Convert a cross-entropy of {_MODEL_NATS} nats per character into bits per character?",
+    f"How many bits per character is a cross-entropy of {_MODEL_NATS} nats per character?",
     "One bit is ln 2 nats: divide by ln 2 (about 0.693).",
     compare=1e-3,
 )
