@@ -5,22 +5,10 @@ import math
 
 import numpy as np
 import pytest
+from exercisetest import expected
 
 from rnncourse import exercises
 from rnncourse.exercises import nb02
-
-IDS = ["02.log_loss", "02.rmse", "02.sgd_step", "02.steps_per_epoch", "02.fit_running_mean"]
-
-
-def _expected(exercise_id):
-    return exercises.EXERCISES[exercise_id].expected()
-
-
-def test_all_exercises_are_registered_with_questions_and_hints():
-    for exercise_id in IDS:
-        assert exercise_id in exercises.EXERCISES
-        assert exercises.describe(exercise_id).endswith("?")
-        assert exercises.EXERCISES[exercise_id].hint
 
 
 def test_right_answers_pass(capsys):
@@ -55,7 +43,7 @@ def test_log_loss_agrees_with_keras():
     y = np.array(nb02.LOG_LOSS_LABELS, dtype="float64")[:, None]  # (4, 1)
     p = np.array(nb02.LOG_LOSS_PROBS, dtype="float64")[:, None]  # (4, 1)
     keras_value = float(keras.losses.BinaryCrossentropy()(y, p))
-    assert math.isclose(_expected("02.log_loss"), keras_value, rel_tol=1e-6)
+    assert math.isclose(expected("02.log_loss"), keras_value, rel_tol=1e-6)
 
 
 def test_rmse_agrees_with_keras():
@@ -63,7 +51,7 @@ def test_rmse_agrees_with_keras():
 
     metric = keras.metrics.RootMeanSquaredError(dtype="float64")
     metric.update_state(np.array(nb02.RMSE_TRUE), np.array(nb02.RMSE_PRED))
-    assert math.isclose(_expected("02.rmse"), float(metric.result()), rel_tol=1e-9)
+    assert math.isclose(expected("02.rmse"), float(metric.result()), rel_tol=1e-9)
 
 
 def test_sgd_step_agrees_with_keras_sgd_and_gradient_tape():
@@ -75,7 +63,7 @@ def test_sgd_step_agrees_with_keras_sgd_and_gradient_tape():
         loss = (w * nb02.SGD_X - nb02.SGD_Y) ** 2
     grad = tape.gradient(loss, w)
     keras.optimizers.SGD(learning_rate=nb02.SGD_LR).apply([grad], [w])
-    assert math.isclose(_expected("02.sgd_step"), float(w.numpy()), rel_tol=1e-6)  # Keras keeps the rate in float32
+    assert math.isclose(expected("02.sgd_step"), float(w.numpy()), rel_tol=1e-6)  # Keras keeps the rate in float32
 
 
 def test_steps_per_epoch_and_running_mean_agree_with_model_fit():
@@ -89,7 +77,7 @@ def test_steps_per_epoch_and_running_mean_agree_with_model_fit():
     x = np.linspace(-1.0, 1.0, n, dtype="float32")[:, None]  # (n, 1)
     y = (x**2).astype("float32")  # (n, 1): a per-batch loss that differs between batches
     history = model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0, callbacks=[counter])
-    assert len(batch_losses) == _expected("02.steps_per_epoch")
+    assert len(batch_losses) == expected("02.steps_per_epoch")
 
     # The loss fit reports is the mean over batches weighted by their sizes.
     squared = (model.predict(x, verbose=0) - y) ** 2  # (n, 1)
@@ -106,4 +94,4 @@ def test_running_mean_agrees_with_keras_mean_metric():
     mean = keras.metrics.Mean(dtype="float64")
     for loss, size in zip(nb02.RUNNING_LOSSES, nb02.RUNNING_SIZES, strict=True):
         mean.update_state(loss, sample_weight=size)
-    assert math.isclose(_expected("02.fit_running_mean"), float(mean.result()), rel_tol=1e-6)
+    assert math.isclose(expected("02.fit_running_mean"), float(mean.result()), rel_tol=1e-6)

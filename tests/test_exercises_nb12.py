@@ -5,23 +5,10 @@ import math
 
 import numpy as np
 import pytest
+from exercisetest import expected
 
 from rnncourse import exercises
 from rnncourse.exercises import nb12
-
-IDS = ["12.attention_scores", "12.mha_params", "12.scan_rounds", "12.kv_cache_bytes",
-       "12.replica_batch"]
-
-
-def _expected(exercise_id):
-    return exercises.EXERCISES[exercise_id].expected()
-
-
-def test_all_exercises_are_registered_with_questions_and_hints():
-    for exercise_id in IDS:
-        assert exercise_id in exercises.EXERCISES
-        assert exercises.describe(exercise_id).endswith("?")
-        assert exercises.EXERCISES[exercise_id].hint
 
 
 def test_right_answers_pass(capsys):
@@ -63,7 +50,7 @@ def test_attention_scores_agree_with_keras_multi_head_attention():
     layer = keras.layers.MultiHeadAttention(num_heads=heads, key_dim=2)
     _, scores = layer(x, x, return_attention_scores=True)  # (1, heads, tokens, tokens)
     assert int(np.prod(scores.shape)) == nb12.attention_scores(heads, tokens)
-    assert _expected("12.attention_scores") == nb12.SCORES_HEADS * nb12.SCORES_TOKENS**2
+    assert expected("12.attention_scores") == nb12.SCORES_HEADS * nb12.SCORES_TOKENS**2
 
 
 @pytest.mark.parametrize(("heads", "key_dim", "features"), [(2, 16, 32), (4, 8, 20), (1, 3, 5)])
@@ -82,7 +69,7 @@ def test_mha_params_expected_answer_is_the_keras_count_for_the_exercise():
     layer = keras.layers.MultiHeadAttention(num_heads=nb12.MHA_HEADS, key_dim=nb12.MHA_KEY_DIM)
     x = np.zeros((1, 2, nb12.MHA_FEATURES), "float32")
     layer(x, x)
-    assert _expected("12.mha_params") == layer.count_params()
+    assert expected("12.mha_params") == layer.count_params()
 
 
 def test_scan_rounds_is_the_ceiling_of_log2():
@@ -91,7 +78,7 @@ def test_scan_rounds_is_the_ceiling_of_log2():
         assert rounds == math.ceil(math.log2(steps))
         assert 2**rounds >= steps > 2 ** (rounds - 1)  # enough doublings, and not one more
     assert nb12.scan_rounds(1) == 0  # one step needs no combining
-    assert _expected("12.scan_rounds") == 10
+    assert expected("12.scan_rounds") == 10
 
 
 @pytest.mark.parametrize("steps", [5, 8, 9])
@@ -136,11 +123,11 @@ def test_kv_cache_bytes_agree_with_numpy_arrays():
     layers_, width, tokens = 3, 8, 5
     cache = np.zeros((layers_, 2, tokens, width), dtype="float32")  # (layers, key/value, tokens, width)
     assert cache.nbytes == nb12.kv_cache_bytes(layers_, width, 4, tokens)
-    assert _expected("12.kv_cache_bytes") == 150_994_944
+    assert expected("12.kv_cache_bytes") == 150_994_944
 
 
 def test_replica_batch_splits_the_global_batch_evenly(monkeypatch):
-    assert _expected("12.replica_batch") * nb12.REPLICAS == nb12.GLOBAL_BATCH
+    assert expected("12.replica_batch") * nb12.REPLICAS == nb12.GLOBAL_BATCH
     monkeypatch.setattr(nb12, "GLOBAL_BATCH", 250)
     with pytest.raises(ValueError, match="GLOBAL_BATCH=250"):
-        _expected("12.replica_batch")
+        expected("12.replica_batch")

@@ -127,6 +127,17 @@ def _read_clips(name):
     return clips, rows
 
 
+def _splits(name, padded):
+    """Yield ``(split, rows, waveforms, lengths)`` of one speech data set, split by split."""
+    clips, rows = _read_clips(name)
+    for split in SPLITS:
+        idx = [i for i, r in enumerate(rows) if r["split"] == split]
+        waves = [clips[i] for i in idx]
+        lengths = np.array([len(w) for w in waves], dtype=np.int64)
+        if padded:
+            waves, lengths = pad_waveforms(waves)
+        yield split, [rows[i] for i in idx], waves, lengths
+
 def pad_waveforms(waveforms, max_length=None):
     """Stack clips of different lengths into one zero-padded array.
 
@@ -219,20 +230,14 @@ def load_spoken_digits(split=None, padded=False):
         (680, [3, 9, 4], 8000)
     """
     _check_split(split)
-    clips, rows = _read_clips("spoken_digits")
     out = {}
-    for name in SPLITS:
-        idx = [i for i, r in enumerate(rows) if r["split"] == name]
-        waves = [clips[i] for i in idx]
-        lengths = np.array([len(w) for w in waves], dtype=np.int64)
-        if padded:
-            waves, lengths = pad_waveforms(waves)
+    for name, rows, waves, lengths in _splits("spoken_digits", padded):
         out[name] = SpokenDigits(
             waveforms=waves,
             lengths=lengths,
-            labels=np.array([int(rows[i]["label"]) for i in idx], dtype=np.int64),
-            words=[rows[i]["word"] for i in idx],
-            voices=[rows[i]["voice"] for i in idx],
+            labels=np.array([int(r["label"]) for r in rows], dtype=np.int64),
+            words=[r["word"] for r in rows],
+            voices=[r["voice"] for r in rows],
             sample_rate=SAMPLE_RATE,
         )
     return out if split is None else out[split]
@@ -265,16 +270,10 @@ def load_digit_strings(split=None, padded=False):
         ('89594', 'eight nine five nine four', [8, 9, 5, 9, 4])
     """
     _check_split(split)
-    clips, rows = _read_clips("digit_strings")
     out = {}
-    for name in SPLITS:
-        idx = [i for i, r in enumerate(rows) if r["split"] == name]
-        waves = [clips[i] for i in idx]
-        lengths = np.array([len(w) for w in waves], dtype=np.int64)
-        if padded:
-            waves, lengths = pad_waveforms(waves)
-        digits = [rows[i]["digits"] for i in idx]
-        labels = np.full((len(idx), MAX_DIGITS), -1, dtype=np.int64)  # (n, 5)
+    for name, rows, waves, lengths in _splits("digit_strings", padded):
+        digits = [r["digits"] for r in rows]
+        labels = np.full((len(rows), MAX_DIGITS), -1, dtype=np.int64)  # (n, 5)
         for j, d in enumerate(digits):
             labels[j, : len(d)] = [int(c) for c in d]
         out[name] = DigitStrings(
@@ -283,8 +282,8 @@ def load_digit_strings(split=None, padded=False):
             labels=labels,
             label_lengths=np.array([len(d) for d in digits], dtype=np.int64),
             digits=digits,
-            texts=[rows[i]["text"] for i in idx],
-            voices=[rows[i]["voice"] for i in idx],
+            texts=[r["text"] for r in rows],
+            voices=[r["voice"] for r in rows],
             sample_rate=SAMPLE_RATE,
         )
     return out if split is None else out[split]
