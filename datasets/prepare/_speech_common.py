@@ -16,17 +16,16 @@ Requirements (apt, Debian 12): espeak-ng 1.51+dfsg-10+deb12u2, flite 2.2-5.
 Requirements (pip): numpy 2.4.6, scipy 1.17.1, soundfile 0.14.0.
 """
 
-import csv
 import io
 import re
 import subprocess
-import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+from _files import write_csv, write_npz  # noqa: F401  (re-exported for the speech scripts)
 from scipy.signal import resample_poly
 
 SAMPLE_RATE = 8000
@@ -267,27 +266,6 @@ def order_within_splits(rows, seed):
         idx = [i for i, r in enumerate(rows) if r["split"] == split]
         out.extend(idx[j] for j in rng.permutation(len(idx)))
     return out
-
-
-def write_npz(path, arrays):
-    """Write an ``.npz`` whose bytes depend only on the arrays (fixed names, order, dates)."""
-    path = Path(path)
-    with zipfile.ZipFile(path, "w") as zf:
-        for name in sorted(arrays):
-            buf = io.BytesIO()
-            np.lib.format.write_array(buf, np.ascontiguousarray(arrays[name]), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, buf.getvalue(), compresslevel=9)
-
-
-def write_csv(path, rows, columns):
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({c: row[c] for c in columns})
 
 
 def pack_clips(clips):

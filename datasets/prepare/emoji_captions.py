@@ -41,7 +41,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, features
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from shapes_captions import write_npz  # noqa: E402
+from _files import write_npz  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "emoji_captions"
 FONT = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"

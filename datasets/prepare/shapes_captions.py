@@ -34,10 +34,10 @@ import csv
 import gzip
 import io
 import sys
-import zipfile
 from pathlib import Path
 
 import numpy as np
+from _files import write_npz
 from PIL import Image, ImageDraw
 
 OUT = Path(__file__).resolve().parent.parent / "shapes_captions"
@@ -145,17 +145,6 @@ def sample(rng, n, want_held_out):
         if is_held_out(objs) == want_held_out:
             scenes.append((objs, relation))
     return scenes
-
-
-def write_npz(path, arrays):
-    with zipfile.ZipFile(path, "w") as zf:
-        for name in sorted(arrays):
-            buf = io.BytesIO()
-            np.lib.format.write_array(buf, np.ascontiguousarray(arrays[name]), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, buf.getvalue(), compresslevel=9)
 
 
 def write_gzip(path, data):
