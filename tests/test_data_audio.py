@@ -10,6 +10,7 @@ from rnncourse.data import _store, audio
 SPEECH_SETS = {
     "spoken_digits": {"train": 680, "validation": 140, "test": 200},
     "digit_strings": {"train": 408, "validation": 84, "test": 120},
+    "japanese_vowels": {"train": 225, "validation": 45, "test": 370},
 }
 VOICES_PER_SPLIT = {"train": 68, "validation": 14, "test": 20}
 
@@ -53,6 +54,7 @@ def test_loaders_check_every_file_they_read(monkeypatch):
     audio.load_spoken_digits()
     audio.load_digit_strings()
     audio.load_speech_voices()
+    audio.load_japanese_vowels()
     manifest = _store.load_manifest()
     expected = {p for p in manifest if p.split("/")[0] in SPEECH_SETS} - {"digit_strings/voices.csv"}
     assert set(seen) == expected
@@ -101,6 +103,8 @@ def test_bad_split_is_named():
         audio.load_spoken_digits("dev")
     with pytest.raises(ValueError, match="'dev'"):
         audio.load_digit_strings(split="dev")
+    with pytest.raises(ValueError, match="'dev'"):
+        audio.load_japanese_vowels("dev")
 
 
 # --- contents, splits, voices --------------------------------------------------------------
@@ -310,3 +314,73 @@ def test_digit_strings_labels_line_up_with_the_audio(strings):
     accuracy = (_nearest_centroid(x_train, y_train, x_test) == y_test).mean()
     majority = np.bincount(y_train).max() / len(y_train)
     assert accuracy > 0.4 > 2 * majority  # measured 0.56 against a majority rate of 0.12
+
+
+# --- Japanese vowels: real speakers --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vowels():
+    return audio.load_japanese_vowels()
+
+
+def test_japanese_vowels_splits_and_counts(vowels):
+    per_speaker_test = [31, 35, 88, 44, 29, 24, 40, 50, 29]  # the UCI description's test blocks
+    for split, n in SPEECH_SETS["japanese_vowels"].items():
+        part = vowels[split]
+        assert len(part.frames) == len(part.lengths) == len(part.labels) == n
+        assert all(f.shape == (k, audio.N_COEFFS) and f.dtype == np.float32
+                   for f, k in zip(part.frames, part.lengths, strict=True))
+        assert part.lengths.min() >= 7 and part.lengths.max() <= 29
+    assert np.bincount(vowels["train"].labels).tolist() == [25] * audio.N_SPEAKERS
+    assert np.bincount(vowels["validation"].labels).tolist() == [5] * audio.N_SPEAKERS
+    assert np.bincount(vowels["test"].labels).tolist() == per_speaker_test
+    frames = {split: int(part.lengths.sum()) for split, part in vowels.items()}
+    assert frames["train"] + frames["validation"] == 4274 and frames["test"] == 5687
+    # The source's first utterance (speaker 1) starts with these coefficients.
+    np.testing.assert_allclose(vowels["train"].frames[0][0, :3], [1.860936, -0.207383, 0.261557], rtol=1e-6)
+
+
+def test_japanese_vowels_padded_matches_list_and_masks_cleanly(vowels):
+    padded = audio.load_japanese_vowels("test", padded=True)
+    assert padded.frames.shape == (370, 29, audio.N_COEFFS)
+    for row, seq, n in zip(padded.frames, vowels["test"].frames, vowels["test"].lengths, strict=True):
+        np.testing.assert_array_equal(row[:n], seq)
+        assert not row[n:].any()
+        assert (np.abs(seq).sum(axis=1) > 0).all()  # no real frame looks like padding to Masking(0.0)
+
+
+def test_japanese_vowels_disagreeing_files_are_refused(data_copy):
+    path = data_copy / "japanese_vowels" / "utterances.csv"
+    text = path.read_text().replace("0,train,1,20,train,0", "0,train,1,21,train,0", 1)
+    path.write_text(text)
+    with pytest.raises(_store.DataFileError, match="utterances.csv"):
+        audio.load_japanese_vowels()  # the checksum catches the edit first
+    _rewrite_manifest_entry(data_copy, "japanese_vowels/utterances.csv")
+    with pytest.raises(ValueError, match="disagree.*build.py japanese_vowels"):
+        audio.load_japanese_vowels()
+
+
+def _rewrite_manifest_entry(root, relpath):
+    """Make the manifest accept an edited file, so the loader's own consistency check is reached."""
+    import json
+
+    manifest_path = root / "MANIFEST.json"
+    manifest = json.loads(manifest_path.read_text())
+    path = root / relpath
+    manifest["files"][relpath] = {"sha256": _store.file_sha256(path), "size": path.stat().st_size}
+    manifest_path.write_text(json.dumps(manifest))
+
+
+def test_speakers_are_recognisable_from_mean_frames(vowels):
+    """Order-free baseline: the mean frame of each utterance, nearest class centroid."""
+    def means(part):
+        return np.stack([f.mean(axis=0) for f in part.frames])
+
+    predicted = _nearest_centroid(means(vowels["train"]), vowels["train"].labels, means(vowels["test"]),
+                                  classes=audio.N_SPEAKERS)
+    accuracy = (predicted == vowels["test"].labels).mean()
+    shuffled = np.random.default_rng(0).permutation(vowels["train"].labels)
+    control = (_nearest_centroid(means(vowels["train"]), shuffled, means(vowels["test"]),
+                                 classes=audio.N_SPEAKERS) == vowels["test"].labels).mean()
+    assert accuracy > 0.7 and control < 0.3, (accuracy, control)

@@ -12,6 +12,8 @@ Loaders:
 - :func:`load_spoken_digits`: the words "zero" ... "nine", one per clip.
 - :func:`load_digit_strings`: strings of 3 to 5 digits ("four two seven"), for CTC.
 - :func:`load_speech_voices`: the voice table shared by both.
+- :func:`load_japanese_vowels`: real speech, nine speakers, as frames of LPC
+  cepstrum coefficients (Kudo, Toyama and Shimbo, 1999; CC BY 4.0).
 
 Helpers (NumPy only, batched):
 
@@ -34,9 +36,11 @@ __all__ = [
     "SAMPLE_RATE",
     "SPLITS",
     "DigitStrings",
+    "JapaneseVowels",
     "SpokenDigits",
     "add_noise",
     "load_digit_strings",
+    "load_japanese_vowels",
     "load_speech_voices",
     "load_spoken_digits",
     "log_mel",
@@ -101,6 +105,29 @@ class DigitStrings(NamedTuple):
     texts: list
     voices: list
     sample_rate: int
+
+
+class JapaneseVowels(NamedTuple):
+    """Utterances of the vowel pair /ae/ by nine real speakers (fields aligned by position).
+
+    Attributes:
+        frames: list of ``float32`` arrays ``(length, 12)``, 12 LPC cepstrum
+            coefficients per frame (frames of 25.6 ms every 6.4 ms); or, with
+            ``padded=True``, one ``float32`` array ``(n, longest, 12)`` padded
+            with zero frames at the end.
+        lengths: ``int64`` array ``(n,)``, frames in each utterance (7..29).
+        labels: ``int64`` array ``(n,)``, the speaker 0..8 (the source's 1..9 minus 1).
+    """
+
+    frames: list
+    lengths: np.ndarray
+    labels: np.ndarray
+
+
+#: Number of speakers (classes) in :func:`load_japanese_vowels`.
+N_SPEAKERS = 9
+#: LPC cepstrum coefficients per frame in :func:`load_japanese_vowels`.
+N_COEFFS = 12
 
 
 def _check_split(split):
@@ -286,6 +313,57 @@ def load_digit_strings(split=None, padded=False):
             voices=[r["voice"] for r in rows],
             sample_rate=SAMPLE_RATE,
         )
+    return out if split is None else out[split]
+
+
+def load_japanese_vowels(split=None, padded=False):
+    """Return real speech for speaker recognition: who of nine men said "ae"?
+
+    640 utterances of the Japanese vowels /a/ and /e/ said in succession by
+    nine male speakers (Kudo, Toyama and Shimbo, 1999, via the UCI Machine
+    Learning Repository, CC BY 4.0), each a sequence of 7 to 29 frames of 12
+    LPC cepstrum coefficients. Splits: train 225 (25 per speaker), validation
+    45 (5 per speaker), test 370 (the source's test set, recorded at another
+    time; 24 to 88 per speaker). See ``datasets/japanese_vowels/DATASHEET.md``.
+
+    Args:
+        split: ``"train"``, ``"validation"``, ``"test"`` or ``None`` for all three.
+        padded: return each split's frames as one zero-padded ``float32``
+            array ``(n, longest utterance in that split, 12)`` instead of a list;
+            real frames are never all zero, so ``keras.layers.Masking(0.0)``
+            finds the padding.
+
+    Returns:
+        ``{"train": JapaneseVowels, "validation": ..., "test": ...}`` (or one
+        :class:`JapaneseVowels` when ``split`` is given): named tuples
+        ``(frames, lengths, labels)``.
+
+    Example:
+        >>> train = load_japanese_vowels("train")
+        >>> len(train.frames), train.frames[0].shape, train.labels[:3].tolist()
+        (225, (20, 12), [0, 0, 0])
+    """
+    _check_split(split)
+    name = "japanese_vowels"
+    rows = _read_csv(f"{name}/utterances.csv")
+    with np.load(data_path(f"{name}/{name}.npz"), allow_pickle=False) as npz:
+        frames, offsets = npz["frames"], npz["offsets"]
+    lengths_csv = np.array([int(r["length"]) for r in rows], dtype=np.int64)
+    if len(offsets) != len(rows) + 1 or not np.array_equal(np.diff(offsets), lengths_csv):
+        raise ValueError(f"{name}: utterances.csv and {name}.npz disagree on the utterances; "
+                         f"rebuild with `python datasets/prepare/build.py {name}`.")
+    out = {}
+    for part in SPLITS:
+        idx = [i for i, r in enumerate(rows) if r["split"] == part]
+        seqs = [frames[offsets[i]:offsets[i + 1]] for i in idx]
+        lengths = lengths_csv[idx]
+        if padded:
+            batch = np.zeros((len(seqs), int(lengths.max()), N_COEFFS), dtype=np.float32)
+            for j, seq in enumerate(seqs):
+                batch[j, : len(seq)] = seq
+            seqs = batch
+        labels = np.array([int(rows[i]["speaker"]) - 1 for i in idx], dtype=np.int64)
+        out[part] = JapaneseVowels(frames=seqs, lengths=lengths, labels=labels)
     return out if split is None else out[split]
 
 
