@@ -107,6 +107,8 @@ def plot_histories(histories, metric="loss", ax=None, logy=False, title=None):
     Returns:
         The axes.
     """
+    from matplotlib.ticker import MaxNLocator
+
     ax = _axes(ax, (6, 3.5))
     for label, hist in histories.items():
         values = getattr(hist, "history", hist)
@@ -115,6 +117,7 @@ def plot_histories(histories, metric="loss", ax=None, logy=False, title=None):
         series = np.asarray(values[metric], dtype=float)
         ax.plot(np.arange(1, len(series) + 1), series, marker="o", ms=3, label=label)
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     ax.set_ylabel(metric)
     if logy:
         ax.set_yscale("log")
@@ -190,8 +193,10 @@ def draw_course_map(ax=None):
         for need in needs:
             (x0, y0), (x1, y1) = pos[need], pos[num]
             if y0 == y1:
-                rad = 0.0 if abs(x1 - x0) < 4 else 0.35
-                start, end = (x0 + 1.5, y0 - (0.4 if rad else 0)), (x1 - 1.5, y1 - (0.4 if rad else 0))
+                if abs(x1 - x0) < 4:  # neighbours: a straight arrow between the sides
+                    rad, start, end = 0.0, (x0 + 1.5, y0), (x1 - 1.5, y1)
+                else:  # skips a box: from bottom edge to bottom edge, curving below the box between
+                    rad, start, end = 0.25, (x0 + 1.2, y0 - 0.63), (x1 - 1.2, y1 - 0.63)
             else:
                 rad, start, end = 0.0, (x0, y0 - 0.68), (x1, y1 + 0.68)
             ax.annotate("", xy=end, xytext=start, arrowprops=dict(

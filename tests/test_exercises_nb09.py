@@ -16,7 +16,8 @@ def test_right_answers_pass(capsys):
     assert exercises.check("09.ctc_paths", 15)
     assert exercises.check("09.digit_error_rate", 0.4)
     assert exercises.check("09.noise_power", 0.002)
-    assert capsys.readouterr().out.count("Correct") == 6
+    assert exercises.check("09.speaker_params", 4713)
+    assert capsys.readouterr().out.count("Correct") == 7
 
 
 @pytest.mark.parametrize("exercise_id, wrong", [
@@ -74,3 +75,16 @@ def test_ctc_min_steps_agrees_with_keras_ctc_loss():
 def test_digit_error_rate_by_hand():
     # "427" -> "4277": one insertion; "90" -> "0": one deletion; 5 reference digits.
     assert exercises.check("09.digit_error_rate", (1 + 1) / 5)
+
+
+def test_speaker_params_is_the_keras_count():
+    import keras
+
+    model = keras.Sequential([keras.Input((None, 12)), keras.layers.GRU(32), keras.layers.Dense(9)])
+    assert exercises.EXERCISES["09.speaker_params"].expected() == model.count_params()
+
+
+def test_speaker_params_common_mistakes_fail(capsys):
+    assert not exercises.check("09.speaker_params", 4713 - 3 * 32)  # reset_after=False: one bias per gate
+    assert not exercises.check("09.speaker_params", 4416)  # the GRU alone
+    assert capsys.readouterr().out.count("Hint:") == 2

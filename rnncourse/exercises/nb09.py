@@ -81,3 +81,16 @@ def _ex_09_der():
 )
 def _ex_09_noise_power():
     return 0.02 / 10 ** (10 / 10)
+
+
+@register(
+    "09.speaker_params",
+    "How many parameters does the speaker recogniser have: GRU(32) over 12 coefficients "
+    "(Keras's default reset_after=True), then Dense(9) with a softmax?",
+    "Each of the GRU's 3 gates has input weights (12 x 32), recurrent weights (32 x 32) and, "
+    "with reset_after=True, two biases of 32; the Dense layer has 32 x 9 weights and 9 biases.",
+)
+def _ex_09_speaker_params():
+    features, units, speakers = 12, 32, 9
+    gru = 3 * (features * units + units * units + 2 * units)
+    return gru + units * speakers + speakers
