@@ -47,9 +47,10 @@ def test_loaders_check_every_file_they_read(monkeypatch):
     monkeypatch.setattr(images, "data_path", spy)
     images.load_shapes_captions()
     images.load_emoji_captions()
+    images.load_handwritten_digits()
     manifest = _store.load_manifest()
-    expected = {p for p in manifest if p.split("/")[0] in ("shapes_captions", "emoji_captions")}
-    assert set(seen) == expected and len(expected) == 4
+    expected = {p for p in manifest if p.split("/")[0] in ("shapes_captions", "emoji_captions", "handwritten_digits")}
+    assert set(seen) == expected and len(expected) == 6
 
 
 @pytest.fixture()
@@ -232,3 +233,70 @@ def test_nearest_emoji_shares_caption_words(emoji):
         for _ in range(10)
     ]
     assert hit > 0.2 > 3 * max(random_rates)  # measured 0.36 against at most 0.04
+
+
+# --- handwritten digits and the numbers composed from them -----------------------------
+
+
+@pytest.fixture(scope="module")
+def handwriting():
+    return images.load_handwritten_digits()
+
+
+def test_handwritten_digits_splits_and_values(handwriting):
+    sizes = {"train": 1269, "validation": 186, "test": 342}
+    for split, n in sizes.items():
+        part = handwriting[split]
+        assert part.images.shape == (n, 8, 8) and part.images.dtype == np.uint8
+        assert part.labels.shape == (n,) and set(part.labels.tolist()) == set(range(10))
+    everything = np.concatenate([p.images for p in handwriting.values()])
+    assert everything.min() == 0 and everything.max() == 16
+    # the source's class counts (sklearn's digits: 178 zeros, 182 ones, ...)
+    counts = np.bincount(np.concatenate([p.labels for p in handwriting.values()]))
+    assert counts.tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    with pytest.raises(ValueError, match="'dev'"):
+        images.load_handwritten_digits("dev")
+
+
+def test_a_nearest_centroid_reads_single_digits(handwriting):
+    train, test = handwriting["train"], handwriting["test"]
+    x, y = train.images.reshape(len(train.labels), -1) / 16.0, test.images.reshape(len(test.labels), -1) / 16.0
+    centroids = np.stack([x[train.labels == d].mean(axis=0) for d in range(10)])
+    accuracy = (((y[:, None] - centroids[None]) ** 2).sum(-1).argmin(1) == test.labels).mean()
+    shuffled = np.random.default_rng(0).permutation(train.labels)
+    control = np.stack([x[shuffled == d].mean(axis=0) for d in range(10)])
+    control_accuracy = (((y[:, None] - control[None]) ** 2).sum(-1).argmin(1) == test.labels).mean()
+    assert accuracy > 0.85 and control_accuracy < 0.3, (accuracy, control_accuracy)
+
+
+def test_composed_numbers_place_the_right_digits(handwriting):
+    part = handwriting["test"]
+    numbers = images.compose_digit_strings(part, 300, seed=3)
+    assert numbers.images.shape == (300, 8, 50) and numbers.images.dtype == np.float32
+    assert numbers.lengths.min() == 3 and numbers.lengths.max() == 5
+    pool = part.images.astype(np.float32) / 16.0
+    for i, k in enumerate(numbers.lengths):
+        words = numbers.texts[i].split()
+        assert len(words) == k and (numbers.labels[i, k:] == -1).all() and (numbers.starts[i, k:] == -1).all()
+        starts = numbers.starts[i, :k]
+        assert starts[0] >= 0 and (np.diff(starts) >= 8).all() and (np.diff(starts) <= 10).all()
+        for j, (start, label) in enumerate(zip(starts, numbers.labels[i, :k], strict=True)):
+            assert words[j] == images.DIGIT_NAMES[label]
+            patch = numbers.images[i, :, start : start + 8]
+            matches = np.flatnonzero((pool == patch).all(axis=(1, 2)))
+            assert len(matches) and (part.labels[matches] == label).all()  # a real digit with that label
+        ink_columns = np.flatnonzero(numbers.images[i].any(axis=0))
+        assert ink_columns.max() < starts[-1] + 8  # nothing drawn after the last digit
+
+
+def test_composition_is_deterministic_and_checks_its_arguments(handwriting):
+    a = images.compose_digit_strings(handwriting["train"], 10, seed=5)
+    b = images.compose_digit_strings(handwriting["train"], 10, seed=5)
+    assert a.texts == b.texts and np.array_equal(a.images, b.images)
+    assert images.compose_digit_strings(handwriting["train"], 10, seed=6).texts != a.texts
+    with pytest.raises(ValueError, match="too narrow"):
+        images.compose_digit_strings(handwriting["train"], 2, width=30)
+    with pytest.raises(ValueError, match="min_digits"):
+        images.compose_digit_strings(handwriting["train"], 2, min_digits=4, max_digits=3)
+    with pytest.raises(ValueError, match="load_handwritten_digits"):
+        images.compose_digit_strings((np.zeros((3, 28, 28)), np.zeros(3)), 2)

@@ -10,7 +10,8 @@ def test_right_answers_pass(capsys):
     assert exercises.check("11.colour_params", 64)
     assert exercises.check("11.one_shape_captions", (40, 32))
     assert exercises.check("11.beam_rows", 4000)
-    assert capsys.readouterr().out.count("Correct") == 4
+    assert exercises.check("11.digit_captions", 111000)
+    assert capsys.readouterr().out.count("Correct") == 5
 
 
 def test_wrong_answers_fail_with_a_hint(capsys):
@@ -60,3 +61,14 @@ def test_beam_rows_agree_with_beam_search():
 
     beam_search(step, np.zeros((1000, 2)), start_id=2, end_id=3, max_length=2, beam_width=4)
     assert exercises.check("11.beam_rows", rows[-1])
+
+
+def test_digit_captions_counts_what_the_composer_can_write():
+    from rnncourse import data
+
+    # Small numbers enumerate quickly: with 1 to 2 digits there are 10 + 100 captions.
+    digits = data.load_handwritten_digits("train")
+    seen = set(data.compose_digit_strings(digits, 20000, seed=0, min_digits=1, max_digits=2).texts)
+    assert len(seen) == 110
+    assert exercises.EXERCISES["11.digit_captions"].expected() == sum(10**k for k in (3, 4, 5))
+    assert not exercises.check("11.digit_captions", 10**5)  # only the longest numbers

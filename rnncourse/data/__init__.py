@@ -9,7 +9,8 @@ Loaders: :func:`load_shakespeare`, :func:`load_reviews`,
 :func:`load_series` (with :func:`list_series`), :func:`load_spoken_digits`,
 :func:`load_digit_strings`, :func:`load_japanese_vowels`,
 :func:`load_shapes_captions`,
-:func:`load_emoji_captions`. Helpers: :class:`Vocabulary`,
+:func:`load_emoji_captions`, :func:`load_handwritten_digits` (with
+:func:`compose_digit_strings`). Helpers: :class:`Vocabulary`,
 :func:`pad_sequences`, :func:`make_windows`, :func:`log_mel`,
 :func:`add_noise`. Integrity: :func:`verify`.
 """
@@ -30,7 +31,11 @@ from rnncourse.data.audio import (
 from rnncourse.data.images import (
     CaptionedEmoji,
     CaptionedShapes,
+    DigitStringImages,
+    HandwrittenDigits,
+    compose_digit_strings,
     load_emoji_captions,
+    load_handwritten_digits,
     load_shapes_captions,
 )
 from rnncourse.data.series import TimeSeries, list_series, load_series, make_windows
@@ -52,13 +57,17 @@ __all__ = [
     "CaptionedEmoji",
     "CaptionedShapes",
     "DataFileError",
+    "DigitStringImages",
     "DigitStrings",
+    "HandwrittenDigits",
     "JapaneseVowels",
     "SpokenDigits",
     "add_noise",
+    "compose_digit_strings",
     "load_digit_strings",
     "load_japanese_vowels",
     "load_emoji_captions",
+    "load_handwritten_digits",
     "load_shapes_captions",
     "load_speech_voices",
     "load_spoken_digits",

@@ -12,6 +12,10 @@ Loaders:
   pairs never seen in training (compositional generalisation).
 - :func:`load_emoji_captions`: 32x32 renderings of 1,459 emoji captioned with
   their names; test emoji never appear in training.
+- :func:`load_handwritten_digits`: 1,797 real handwritten digits, 8x8 pixels
+  (UCI, Alpaydin and Kaynak, 1998; CC BY 4.0), and
+  :func:`compose_digit_strings`, which lines them up into images of written
+  numbers ("four two seven") to read, with where each digit was put.
 """
 
 import csv
@@ -30,7 +34,11 @@ __all__ = [
     "SPLITS",
     "CaptionedEmoji",
     "CaptionedShapes",
+    "DigitStringImages",
+    "HandwrittenDigits",
+    "compose_digit_strings",
     "load_emoji_captions",
+    "load_handwritten_digits",
     "load_shapes_captions",
 ]
 
@@ -86,6 +94,42 @@ class CaptionedEmoji(NamedTuple):
     captions: list
     emoji: list
     names: list
+
+
+class HandwrittenDigits(NamedTuple):
+    """Real handwritten digits of one split (fields aligned by position).
+
+    Attributes:
+        images: ``uint8`` array ``(n, 8, 8)``, ink counts 0..16 (0 is paper).
+        labels: ``int64`` array ``(n,)``, the digit 0..9.
+    """
+
+    images: np.ndarray
+    labels: np.ndarray
+
+
+class DigitStringImages(NamedTuple):
+    """Written numbers made of real handwritten digits (fields aligned by position).
+
+    Attributes:
+        images: ``float32`` array ``(n, 8, width)`` in [0, 1] (ink / 16), the
+            digits side by side on blank paper.
+        texts: list of ``str``, the caption, e.g. ``"four two seven"``.
+        labels: ``int64`` array ``(n, max_digits)``, the digits, padded with -1.
+        lengths: ``int64`` array ``(n,)``, digits in each number.
+        starts: ``int64`` array ``(n, max_digits)``, the first column of each
+            digit (each is 8 columns wide), -1 after the last digit.
+    """
+
+    images: np.ndarray
+    texts: list
+    labels: np.ndarray
+    lengths: np.ndarray
+    starts: np.ndarray
+
+
+#: The word for each digit, as used in the captions of :func:`compose_digit_strings`.
+DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 def _check_split(split):
@@ -189,3 +233,99 @@ def load_emoji_captions(split=None):
             names=[rows[i]["name"] for i in idx],
         )
     return out if split is None else out[split]
+
+
+def load_handwritten_digits(split=None):
+    """Return real handwritten digits, 8x8 pixels with ink counts 0..16.
+
+    1,797 digits written by people on forms (the test part of the UCI "Optical
+    Recognition of Handwritten Digits" set, Alpaydin and Kaynak, 1998; CC BY
+    4.0): each 32x32 bitmap was reduced to 8x8 by counting the ink pixels in
+    every 4x4 block. Split by sample (the writers are not identified, so
+    splits share writers): train 1,269, validation 186, test 342. See
+    ``datasets/handwritten_digits/DATASHEET.md``.
+
+    Args:
+        split: ``"train"``, ``"validation"``, ``"test"`` or ``None`` for all three.
+
+    Returns:
+        ``{"train": HandwrittenDigits, "validation": ..., "test": ...}`` (or one
+        :class:`HandwrittenDigits` when ``split`` is given): named tuples
+        ``(images, labels)``.
+
+    Example:
+        >>> train = load_handwritten_digits("train")
+        >>> train.images.shape, int(train.images.max()), train.labels[:5].tolist()
+        ((1269, 8, 8), 16, [0, 1, 3, 4, 6])
+    """
+    _check_split(split)
+    images, rows = _read("handwritten_digits", "handwritten_digits.npz", "digits.csv")
+    out = {}
+    for name in SPLITS:
+        idx = np.array([i for i, r in enumerate(rows) if r["split"] == name], dtype=np.int64)
+        labels = np.array([int(rows[i]["label"]) for i in idx], dtype=np.int64)
+        out[name] = HandwrittenDigits(images=images[idx], labels=labels)
+    return out if split is None else out[split]
+
+
+def compose_digit_strings(digits, n, seed=0, min_digits=3, max_digits=5, max_gap=2, width=None):
+    """Line up handwritten digits into images of written numbers, with their captions.
+
+    Each number has a length drawn uniformly from ``min_digits..max_digits``;
+    each of its digits is a random image from ``digits`` (so a digit image can
+    appear in several numbers, but never in two splits when each split is
+    composed from its own :func:`load_handwritten_digits` part). The digits
+    are placed left to right, 8 columns each, after a random margin of
+    0..``max_gap`` blank columns at the start and between neighbours, so the
+    position of the k-th digit varies from image to image.
+
+    Args:
+        digits: a :class:`HandwrittenDigits` (or any ``(images, labels)`` pair
+            with images ``(m, 8, 8)``).
+        n: how many numbers to make.
+        seed: integer seed: the same seed and digits give the same numbers.
+        min_digits, max_digits: length range of the numbers.
+        max_gap: largest blank margin before a digit, in columns.
+        width: image width in columns; default the widest possible number,
+            ``max_digits * (8 + max_gap)``.
+
+    Returns:
+        A :class:`DigitStringImages` ``(images, texts, labels, lengths, starts)``.
+
+    Example:
+        >>> numbers = compose_digit_strings(load_handwritten_digits("test"), n=4, seed=1)
+        >>> numbers.images.shape, numbers.texts[0]
+        ((4, 8, 50), 'four three eight eight')
+    """
+    images, labels = np.asarray(digits[0]), np.asarray(digits[1])
+    if images.ndim != 3 or images.shape[1:] != (8, 8) or len(images) != len(labels) or not len(images):
+        raise ValueError(f"digits must be (images (m, 8, 8), labels (m,)) with m >= 1, got images of shape "
+                         f"{images.shape} and {len(labels)} labels; pass load_handwritten_digits(split).")
+    if not 1 <= min_digits <= max_digits:
+        raise ValueError(f"need 1 <= min_digits <= max_digits, got {min_digits} and {max_digits}.")
+    if max_gap < 0:
+        raise ValueError(f"max_gap must be >= 0 columns, got {max_gap}.")
+    widest = max_digits * (8 + max_gap)
+    width = widest if width is None else int(width)
+    if width < widest:
+        raise ValueError(f"width {width} is too narrow: {max_digits} digits with gaps up to {max_gap} "
+                         f"need {widest} columns.")
+    rng = np.random.default_rng(seed)
+    out = np.zeros((n, 8, width), dtype=np.float32)
+    out_labels = np.full((n, max_digits), -1, dtype=np.int64)
+    starts = np.full((n, max_digits), -1, dtype=np.int64)
+    lengths = rng.integers(min_digits, max_digits + 1, size=n)
+    texts = []
+    for i, k in enumerate(lengths):
+        picks = rng.integers(0, len(images), size=k)
+        gaps = rng.integers(0, max_gap + 1, size=k)
+        column = 0
+        for j, (pick, gap) in enumerate(zip(picks, gaps, strict=True)):
+            column += gap
+            out[i, :, column : column + 8] = images[pick] / 16.0
+            starts[i, j] = column
+            out_labels[i, j] = labels[pick]
+            column += 8
+        texts.append(" ".join(DIGIT_NAMES[d] for d in out_labels[i, :k]))
+    return DigitStringImages(images=out, texts=texts, labels=out_labels, lengths=lengths.astype(np.int64),
+                             starts=starts)

@@ -62,3 +62,13 @@ def _ex_11_one_shape_captions():
 def _ex_11_beam_rows():
     images, beam_width = 1000, 4
     return images * beam_width
+
+
+@register(
+    "11.digit_captions",
+    "compose_digit_strings writes numbers of 3 to 5 digits, each digit 0-9. How many different "
+    "captions can it write?",
+    "Count the numbers of each length separately (10 choices per digit) and add them up.",
+)
+def _ex_11_digit_captions():
+    return sum(10**k for k in range(3, 6))
