@@ -44,7 +44,9 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
     Raises:
         AssertionError: the outcome is not met; the message states the value,
             the bound and the baseline.
-        ValueError: a bad argument (unknown ``goal``, a non-finite value ...).
+        ValueError: a bad argument: an unknown ``goal``, a bool, or a value,
+            bound, baseline or margin that is NaN or infinite (a NaN or
+            infinite value is recorded as not met before the error is raised).
 
     Example:
         >>> check_outcome("accuracy", 0.93, bound=0.9, baseline=0.5, margin=0.3)
@@ -60,15 +62,22 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
         if baseline is None:
             raise ValueError("margin= needs a baseline=; pass the baseline's figure too.")
         margin = _as_float("margin", margin)
+    if not math.isfinite(value):
+        # NaN or +-inf means a diverged model or a broken metric, never a lesson
+        # learnt: `inf >= bound` would otherwise pass a goal="max" outcome.
+        _record(_as_record(name, None, bound, goal, baseline, margin, False, notebook))
+        raise ValueError(
+            f"Learning outcome '{name}': the value is {value!r}, not a finite number. "
+            "A NaN or infinite metric usually means the model diverged (lower the "
+            "learning rate or clip the gradients) or the metric divided by zero."
+        )
     better = (lambda a, b: a >= b) if goal == "max" else (lambda a, b: a <= b)
     sign = 1.0 if goal == "max" else -1.0
 
     problems = []
-    if math.isnan(value):
-        problems.append("the value is NaN")
-    elif not better(value, bound):
+    if not better(value, bound):
         problems.append(f"{value:.4g} is not {'>=' if goal == 'max' else '<='} the bound {bound:.4g}")
-    if baseline is not None and not math.isnan(value):
+    if baseline is not None:
         need = margin or 0.0
         gain = sign * (value - baseline)
         if gain < need:
@@ -76,17 +85,7 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
                 f"it beats the baseline {baseline:.4g} by {gain:.4g}, less than the "
                 f"required margin {need:.4g}"
             )
-    record = {
-        "name": str(name),
-        "value": value,
-        "bound": bound,
-        "goal": goal,
-        "baseline": baseline,
-        "margin": margin,
-        "passed": not problems,
-        "notebook": notebook or os.environ.get("RNNCOURSE_NOTEBOOK"),
-        "time": time.time(),
-    }
+    record = _as_record(name, value, bound, goal, baseline, margin, not problems, notebook)
     _record(record)
     if problems:
         raise AssertionError(f"Learning outcome '{name}' not met: " + "; ".join(problems) + ".")
@@ -109,12 +108,33 @@ def read_outcomes(path):
     return records
 
 
+def _as_record(name, value, bound, goal, baseline, margin, passed, notebook):
+    return {
+        "name": str(name),
+        "value": value,
+        "bound": bound,
+        "goal": goal,
+        "baseline": baseline,
+        "margin": margin,
+        "passed": passed,
+        "notebook": notebook or os.environ.get("RNNCOURSE_NOTEBOOK"),
+        "time": time.time(),
+    }
+
+
 def _as_float(what, x):
+    if isinstance(x, bool):
+        # check_outcome("acc", acc > 0.9, bound=0.9) would compare True (1.0)
+        # with the bound and always pass: the comparison is check_outcome's job.
+        raise ValueError(
+            f"check_outcome({what}=...) needs a number, got the bool {x!r}: pass the "
+            "measured figure itself (e.g. the accuracy), not a comparison."
+        )
     try:
         out = float(x)
     except (TypeError, ValueError):
         raise ValueError(f"check_outcome({what}=...) needs a number, got {x!r}.") from None
-    if what != "value" and not math.isfinite(out):
+    if what != "value" and not math.isfinite(out):  # the value gets its own message
         raise ValueError(f"check_outcome({what}=...) must be finite, got {x!r}.")
     return out
 

@@ -30,9 +30,34 @@ def test_min_goal_for_losses():
         check_outcome("val loss", 1.4, bound=1.5, goal="min", baseline=1.45, margin=0.2)
 
 
-def test_nan_value_fails():
-    with pytest.raises(AssertionError, match="NaN"):
+@pytest.mark.parametrize("goal", ["max", "min"])
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, "nan", "inf"])
+def test_non_finite_value_is_rejected_for_both_goals(goal, value):
+    # inf >= bound and -inf <= bound would pass a plain comparison: both must fail.
+    with pytest.raises(ValueError, match=r"'metric': the value is .*not a finite number"):
+        check_outcome("metric", value, bound=0.5, goal=goal)
+
+
+@pytest.mark.parametrize("goal", ["max", "min"])
+def test_non_finite_value_is_rejected_even_with_a_baseline(goal):
+    with pytest.raises(ValueError, match="diverged"):
+        check_outcome("metric", math.inf, bound=0.5, goal=goal, baseline=0.7, margin=0.1)
+
+
+def test_non_finite_value_is_recorded_as_not_met(tmp_path, monkeypatch):
+    path = tmp_path / "outcomes.jsonl"
+    monkeypatch.setenv(OUTCOMES_ENV, str(path))
+    with pytest.raises(ValueError):
         check_outcome("loss", math.nan, bound=1.0, goal="min")
+    (record,) = read_outcomes(path)
+    assert (record["name"], record["value"], record["passed"]) == ("loss", None, False)
+    assert "NaN" not in path.read_text()  # strict JSON, readable by any parser
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_a_bool_is_not_a_measurement(flag):
+    with pytest.raises(ValueError, match="got the bool"):
+        check_outcome("acc", flag, bound=0.9)
 
 
 @pytest.mark.parametrize(
@@ -42,6 +67,10 @@ def test_nan_value_fails():
         ({"margin": 0.1}, "margin= needs a baseline"),
         ({"bound": "high"}, "bound=...\\) needs a number"),
         ({"bound": math.inf}, "must be finite"),
+        ({"bound": math.nan}, "must be finite"),
+        ({"bound": True}, "got the bool"),
+        ({"baseline": -math.inf}, "must be finite"),
+        ({"baseline": 0.5, "margin": math.nan}, "must be finite"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, message):
