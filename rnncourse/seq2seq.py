@@ -92,6 +92,17 @@ def _step(step_fn, tokens, states, n, from_logits):
     return scores, new_states
 
 
+_LENGTH_FORMS = ("power", "gnmt")
+
+
+def _length_divisor(lengths, alpha, form):
+    """What a beam's log-probability is divided by for ranking (1 when ``alpha`` is 0)."""
+    lengths = np.maximum(lengths, 1.0)
+    if form == "gnmt":
+        return ((5.0 + lengths) / 6.0) ** alpha  # Wu et al. (2016)
+    return lengths**alpha
+
+
 def _top_k(values, k):
     """Column indices of the ``k`` largest values of each row, largest first.
 
@@ -165,6 +176,7 @@ def beam_search(
     max_length,
     beam_width=4,
     length_penalty=0.0,
+    length_form="power",
     pad_id=0,
     from_logits=False,
     return_all=False,
@@ -178,10 +190,19 @@ def beam_search(
     of the batch are searched together (the step function sees
     ``batch * beam_width`` rows).
 
-    Candidates are ranked by ``log_prob / length ** length_penalty``:
-    ``length_penalty=0`` ranks by the plain log-probability (which favours
-    short outputs, since every token costs probability); ``1`` ranks by the
-    average log-probability per token.
+    Candidates are ranked by ``log_prob / lp(length)``, where ``length``
+    counts the tokens generated so far (the end token included) and
+    ``length_penalty`` is the exponent ``alpha`` of ``lp``:
+
+    - ``length_form="power"``: ``lp = length ** alpha``. ``alpha=0`` ranks by
+      the plain log-probability (which favours short outputs, since every token
+      costs probability); ``alpha=1`` ranks by the average log-probability per
+      token.
+    - ``length_form="gnmt"``: ``lp = ((5 + length) / 6) ** alpha``, the length
+      penalty of Google's GNMT (Wu et al., 2016), milder on short outputs; they
+      used ``alpha`` between 0.6 and 1.
+
+    Either form with ``alpha=0`` is the plain log-probability.
 
     Args:
         step_fn: ``step_fn(tokens, states) -> (log_probs, new_states)``, see the
@@ -193,7 +214,9 @@ def beam_search(
         max_length: the most tokens to generate per sequence, end token included.
         beam_width: positive int, how many prefixes to keep. ``1`` is greedy
             decoding. Default ``4``.
-        length_penalty: float ``>= 0``, see above. Default ``0.0``.
+        length_penalty: float ``>= 0``, the exponent ``alpha`` above.
+            Default ``0.0`` (no length normalisation).
+        length_form: ``"power"`` or ``"gnmt"``, see above. Default ``"power"``.
         pad_id: the token written after a sequence has ended. Default ``0``.
         from_logits: ``True`` when ``step_fn`` returns logits.
         return_all: also return every beam, not only the best.
@@ -230,6 +253,8 @@ def beam_search(
         raise ValueError(
             f"length_penalty must be a finite number >= 0, got length_penalty={length_penalty!r}."
         )
+    if length_form not in _LENGTH_FORMS:
+        raise ValueError(f"length_form must be one of {_LENGTH_FORMS}, got length_form={length_form!r}.")
     batch, k = _batch_size(states), int(beam_width)
     states = _map_states(lambda x: np.repeat(x, k, axis=0), states)  # (batch * k, ...)
     tokens = np.full((batch * k,), start_id, dtype=np.int32)  # (batch * k,)
@@ -251,7 +276,7 @@ def beam_search(
         new_lengths = lengths + ~finished  # (batch, k)
         rank = candidates  # (batch, k, vocab)
         if length_penalty:
-            rank = candidates / np.maximum(new_lengths, 1.0)[..., None] ** length_penalty
+            rank = candidates / _length_divisor(new_lengths, length_penalty, length_form)[..., None]
         best = _top_k(rank.reshape(batch, k * vocab), k)  # (batch, k)
         parent, token = best // vocab, (best % vocab).astype(np.int32)  # (batch, k) each
         scores = candidates.reshape(batch, k * vocab)[rows, best]  # (batch, k)
@@ -264,7 +289,7 @@ def beam_search(
         tokens = token.reshape(-1)  # (batch * k,)
         if finished.all():
             break
-    final = scores / np.maximum(lengths, 1.0) ** length_penalty  # (batch, k)
+    final = scores / _length_divisor(lengths, length_penalty, length_form)  # (batch, k)
     order = np.argsort(-final, axis=1, kind="stable")  # (batch, k)
     sequences, scores = sequences[rows, order], scores[rows, order]
     if return_all:

@@ -47,9 +47,12 @@ class TinyRNN:
         return total
 
 
-def exhaustive_best(model, row, max_length, vocab):
-    """The most likely sequence of at most max_length tokens, by brute force."""
-    best, best_score = None, -np.inf
+def exhaustive_best(model, row, max_length, vocab, divisor=lambda length: 1.0):
+    """The most likely sequence of at most max_length tokens, by brute force.
+
+    With ``divisor``, the best by ``log_prob / divisor(length)``; the score
+    returned is still the log-probability."""
+    best, best_score, best_rank = None, -np.inf, -np.inf
     for length in range(1, max_length + 1):
         for body in itertools.product([t for t in range(vocab) if t != END], repeat=length - 1):
             for last in range(vocab):
@@ -57,8 +60,8 @@ def exhaustive_best(model, row, max_length, vocab):
                     continue  # shorter than max_length only when it ends
                 seq = list(body) + [last]
                 score = model.sequence_log_prob(row, seq)
-                if score > best_score:
-                    best, best_score = seq, score
+                if score / divisor(len(seq)) > best_rank:
+                    best, best_score, best_rank = seq, score, score / divisor(len(seq))
     return best, best_score
 
 
@@ -166,6 +169,72 @@ def test_length_penalty_trades_total_for_per_token_probability():
     assert strip(long[0]) == [2, 3, END]
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(
+    "form, alpha, divisor",
+    [
+        ("power", 1.0, lambda n: n),
+        ("power", 0.5, lambda n: n**0.5),
+        ("gnmt", 1.0, lambda n: (5 + n) / 6),
+        ("gnmt", 0.6, lambda n: ((5 + n) / 6) ** 0.6),
+    ],
+)
+def test_wide_beam_with_length_penalty_equals_exhaustive_search(seed, form, alpha, divisor):
+    vocab, max_length = 4, 3
+    model = TinyRNN(vocab=vocab, seed=seed)
+    sequences, scores = beam_search(
+        model.step, model.initial_states(), start_id=START, end_id=END, max_length=max_length,
+        beam_width=vocab ** (max_length - 1), length_penalty=alpha, length_form=form,
+    )
+    for row in range(model.batch):
+        best, best_score = exhaustive_best(model, row, max_length, vocab, divisor)
+        assert strip(sequences[row]) == best
+        np.testing.assert_allclose(scores[row], best_score)  # the score is still the log-probability
+
+
+def test_gnmt_length_penalty_is_milder_than_dividing_by_the_length():
+    table = np.array([
+        [1e-9, 0.5, 0.5, 1e-9],  # START: end at once, or token 2
+        [1.0, 1e-9, 1e-9, 1e-9],
+        [1e-9, 0.2, 1e-9, 0.8],  # after 2: mostly 3
+        [1e-9, 0.9, 0.1, 1e-9],  # after 3: end
+    ])  # [END]: log 0.5 = -0.69 in one token; [2, 3, END]: log 0.36 = -1.02 in three
+    kwargs = dict(start_id=START, end_id=END, max_length=4, beam_width=2)
+
+    def pick(alpha, form):
+        seqs, _ = beam_search(table_step(table), np.zeros((1, 1)), length_penalty=alpha, length_form=form, **kwargs)
+        return strip(seqs[0])
+
+    assert pick(1.0, "power") == [2, 3, END]  # -1.02 / 3 > -0.69 / 1
+    assert pick(1.0, "gnmt") == [END]  # -1.02 / (8/6) = -0.77 < -0.69
+    assert pick(2.0, "gnmt") == [2, 3, END]  # -1.02 / (8/6)**2 = -0.57 > -0.69
+    for form in ("power", "gnmt"):
+        assert pick(0.0, form) == [END]  # alpha 0: the plain log-probability
+
+
+def test_greedy_can_beat_a_narrow_beam():
+    # Greedy keeps 2 then 4 (0.55 * 0.34 = 0.187; the second step is flat).
+    # The two continuations 7 and 8 of token 3 (0.45 * 0.5 = 0.225 each) push
+    # that prefix out of a beam of 2, and both then lose probability: their
+    # best endings have 0.225 * 0.8 = 0.18. A beam of 3 keeps the greedy prefix.
+    table = np.full((10, 10), 1e-9)
+    table[START, [2, 3]] = 0.55, 0.45
+    table[2, [4, 5, 6]] = 0.34, 0.33, 0.33
+    table[[4, 5, 6, 9], END] = 1.0
+    table[3, [7, 8]] = 0.5, 0.5
+    table[[7, 8], 9] = 0.8
+    table[[7, 8], END] = 0.2
+    kwargs = dict(start_id=START, end_id=END, max_length=4)
+    greedy, greedy_score = greedy_decode(table_step(table), np.zeros((1, 1)), **kwargs)
+    assert strip(greedy[0]) == [2, 4, END]
+    np.testing.assert_allclose(np.exp(greedy_score), [0.55 * 0.34])
+    beam2, beam2_score = beam_search(table_step(table), np.zeros((1, 1)), beam_width=2, **kwargs)
+    assert strip(beam2[0]) in ([3, 7, 9, END], [3, 8, 9, END])
+    np.testing.assert_allclose(np.exp(beam2_score), [0.45 * 0.5 * 0.8])
+    beam3, beam3_score = beam_search(table_step(table), np.zeros((1, 1)), beam_width=3, **kwargs)
+    assert strip(beam3[0]) == [2, 4, END]
+
+
 def test_from_logits_matches_log_probabilities():
     model = TinyRNN(seed=7)
 
@@ -208,6 +277,7 @@ def test_works_with_a_keras_step_model():
         ({"beam_width": 2.5}, "beam_width"),
         ({"max_length": 0}, "max_length"),
         ({"length_penalty": -1.0}, "length_penalty"),
+        ({"length_form": "log"}, "length_form"),
         ({"end_id": -1}, "end_id"),
     ],
 )
