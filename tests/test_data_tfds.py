@@ -106,3 +106,19 @@ def test_prepared_set_loads_without_download(tfds, tmp_path, no_network, monkeyp
     assert len(examples) == 3
     text, label = examples[0]
     assert isinstance(text, bytes) and int(label) in (0, 1)
+
+
+def test_a_protobuf_version_clash_is_explained(monkeypatch):
+    """tensorflow-metadata built for a newer protobuf fails inside tfds.builder."""
+
+    class VersionError(Exception):  # the name protobuf's runtime check raises
+        pass
+
+    class FakeTFDS:
+        @staticmethod
+        def builder(name, data_dir=None):
+            raise VersionError("gencode 6.31.1 runtime 5.29.6")
+
+    monkeypatch.setattr(course_tfds, "_import_tfds", lambda: FakeTFDS)
+    with pytest.raises(ImportError, match=r"tensorflow-metadata<1.18.*gencode 6.31.1"):
+        course_tfds.load_tfds("imdb_reviews", "test")

@@ -58,7 +58,21 @@ def _builder(name, download, data_dir):
     if not isinstance(download, bool):
         raise TypeError(f"download must be True or False, got {download!r}.")
     tfds = _import_tfds()
-    builder = tfds.builder(name, data_dir=data_dir)  # reads local files only
+    try:
+        builder = tfds.builder(name, data_dir=data_dir)  # reads local files only
+    except Exception as err:
+        if type(err).__name__ != "VersionError":  # protobuf's runtime/gencode check
+            raise
+        import google.protobuf
+
+        raise ImportError(
+            "tensorflow-datasets cannot read its data set descriptions: its "
+            "tensorflow-metadata was generated for a newer protobuf than the installed "
+            f"protobuf {google.protobuf.__version__}. Fix it with one of: "
+            "pip install 'tensorflow-metadata<1.18' (for protobuf 5), or a newer protobuf "
+            "if your TensorFlow allows it. The course's own data needs neither "
+            f"(rnncourse.data.text.load_reviews()). The error was: {err}"
+        ) from err
     if not builder.is_prepared():
         if not download:
             raise TFDSDownloadRequired(
