@@ -13,13 +13,15 @@ batch of rows at once, each row with its own temperature if you like.
   (``temperature=0`` is greedy: always the most likely token).
 - :func:`top_k_tokens`: the ``k`` most likely tokens of each row and their
   probabilities, most likely first.
+- :class:`KneserNey`: the count baseline to beat, an interpolated Kneser-Ney
+  n-gram model over token ids that scores held-out text.
 """
 
 import numbers
 
 import numpy as np
 
-__all__ = ["sample_next", "softmax_with_temperature", "top_k_tokens"]
+__all__ = ["KneserNey", "sample_next", "softmax_with_temperature", "top_k_tokens"]
 
 
 def _as_logits(logits):
@@ -44,9 +46,7 @@ def _check_top_k(top_k, vocab_size):
 def _temperatures(temperature, batch_shape):
     temp = np.asarray(temperature, dtype=np.float64)
     if np.isnan(temp).any() or (temp < 0).any():
-        raise ValueError(
-            f"temperature must be >= 0 (0 means greedy), got {temperature!r}."
-        )
+        raise ValueError(f"temperature must be >= 0 (0 means greedy), got {temperature!r}.")
     try:
         return np.broadcast_to(temp, batch_shape)[..., None]  # (..., 1)
     except ValueError:
@@ -167,9 +167,171 @@ def top_k_tokens(probs, k):
     """
     arr = np.asarray(probs, dtype=np.float64)
     if arr.ndim == 0 or arr.shape[-1] == 0:
-        raise ValueError(f"probs must have a last axis with one value per token, got shape {arr.shape}.")
+        raise ValueError(
+            f"probs must have a last axis with one value per token, got shape {arr.shape}."
+        )
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}.")
     k = min(int(k), arr.shape[-1])
     ids = np.argsort(-arr, axis=-1, kind="stable")[..., :k]  # (..., k)
     return ids.astype(np.int64), np.take_along_axis(arr, ids, axis=-1)
+
+
+def _ngram_codes(ids, n, vocab_size):
+    """Every n-gram of ``ids`` as one integer ``c1 * V**(n-1) + ... + cn``, shape (len - n + 1,)."""
+    m = len(ids) - n + 1
+    codes = np.zeros(m, dtype=np.int64)
+    for j in range(n):
+        codes = codes * vocab_size + ids[j : j + m]
+    return codes
+
+
+def _lookup(keys, values, queries):
+    """``values`` at the positions of ``queries`` in the sorted ``keys``; 0 where absent."""
+    if len(keys) == 0:
+        return np.zeros(len(queries), dtype=np.int64)
+    i = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
+    return np.where(keys[i] == queries, values[i], 0)
+
+
+class KneserNey:
+    """Interpolated Kneser-Ney n-gram model over integer token ids.
+
+    The usual first baseline of a language model (Chen and Goodman, 1999). The
+    probability of token ``c`` after a context of ``order - 1`` tokens mixes
+    the discounted count of the whole n-gram with the model one order lower::
+
+        p(c | ctx) = max(N(ctx c) - D, 0) / N(ctx)
+                     + D * T(ctx) / N(ctx) * p(c | ctx without its first token)
+
+    where ``N(ctx)`` sums ``N(ctx c)`` over ``c`` and ``T(ctx)`` counts the
+    distinct tokens seen after ``ctx``. At the highest order ``N`` are plain
+    counts; at the lower orders they are *continuation* counts, the number of
+    distinct tokens seen just before the n-gram (so a token that only ever
+    follows one context, like ``u`` after ``q``, gets little weight as a
+    fallback). Below order 1 stands the uniform distribution over
+    ``vocab_size`` ids, so no token gets probability 0; a context never seen
+    in training falls back to the lower order alone. Each order's discount
+    ``D = n1 / (n1 + 2 n2)`` is estimated from how many of its n-grams occur
+    once (``n1``) and twice (``n2``) (Ney, Essen and Kneser, 1994), so nothing
+    is tuned on held-out text.
+
+    Args:
+        ids: 1-D array-like of int token ids in ``[0, vocab_size)``, the
+            training text.
+        order: the n of the n-gram, a positive int (1 = unigram).
+        vocab_size: number of possible ids.
+
+    Raises:
+        ValueError: a bad ``order`` or ``vocab_size``, ids out of range,
+            fewer ids than ``order``, or ``vocab_size ** order`` too large to
+            code an n-gram in 63 bits.
+
+    Example:
+        >>> ids = np.array([0, 1, 2, 0, 1, 2, 0, 1])  # a repetitive text over 3 ids
+        >>> model = KneserNey(ids, order=2, vocab_size=3)
+        >>> p = np.exp(model.log_prob([[0], [0], [0]], [0, 1, 2]))  # p(next | 0)
+        >>> bool(np.isclose(p.sum(), 1.0)), int(p.argmax())  # a distribution; 1 follows 0
+        (True, 1)
+    """
+
+    def __init__(self, ids, order, vocab_size):
+        if isinstance(order, bool) or not isinstance(order, numbers.Integral) or order < 1:
+            raise ValueError(f"order must be a positive integer, got {order!r}.")
+        if (
+            isinstance(vocab_size, bool)
+            or not isinstance(vocab_size, numbers.Integral)
+            or vocab_size < 1
+        ):
+            raise ValueError(f"vocab_size must be a positive integer, got {vocab_size!r}.")
+        if int(vocab_size) ** int(order) >= 2**62:
+            raise ValueError(
+                f"vocab_size ** order = {vocab_size}**{order} is too large to code n-grams as int64."
+            )
+        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        if len(ids) < order:
+            raise ValueError(f"need at least order = {order} ids to count, got {len(ids)}.")
+        if ids.min() < 0 or ids.max() >= vocab_size:
+            raise ValueError(f"ids must lie in [0, {vocab_size}), got {ids.min()}..{ids.max()}.")
+        self.order, self.vocab_size = int(order), int(vocab_size)
+        # counts[k - 1]: (sorted k-gram codes, how often each occurs), k = 1 .. order.
+        self._counts = [
+            np.unique(_ngram_codes(ids, k, vocab_size), return_counts=True)
+            for k in range(1, order + 1)
+        ]
+        # continuation[k - 1]: (k-gram codes, distinct tokens seen before them), k < order.
+        self._continuation = [
+            np.unique(self._counts[k][0] % vocab_size**k, return_counts=True)
+            for k in range(1, order)
+        ]
+        self._tables = {}
+
+    def stored_counts(self, order=None):
+        """How many numbers the model of ``order`` (default: all) keeps: one per
+        distinct n-gram at its highest order, one per continuation count below."""
+        order = self._check_order(order)
+        return len(self._counts[order - 1][0]) + sum(
+            len(g) for g, _ in self._continuation[: order - 1]
+        )
+
+    def log_prob(self, contexts, targets, order=None):
+        """Natural log-probability of each target after its context.
+
+        Args:
+            contexts: int array-like ``(n, m)`` with ``m >= order - 1``: the
+                ids before each target, the last column just before it (only
+                the last ``order - 1`` columns are read). Ignored for order 1.
+            targets: int array-like ``(n,)``, the ids to score.
+            order: score with the model of this order, ``1 <= order <=
+                self.order`` (default ``self.order``); it uses plain counts at
+                its own highest order.
+
+        Returns:
+            ``np.ndarray`` of ``float64``, shape ``(n,)``, all finite.
+        """
+        order = self._check_order(order)
+        targets = np.asarray(targets, dtype=np.int64).reshape(-1)  # (n,)
+        contexts = np.asarray(contexts, dtype=np.int64).reshape(len(targets), -1)  # (n, m)
+        if order > 1 and contexts.shape[1] < order - 1:
+            raise ValueError(
+                f"an order-{order} model needs {order - 1} context ids per target, "
+                f"got {contexts.shape[1]}."
+            )
+        p = np.full(len(targets), 1.0 / self.vocab_size)  # (n,): order 0, uniform
+        for k in range(1, order + 1):
+            grams, counts, ctx, totals, types, discount = self._table(k, top=k == order)
+            context = np.zeros(len(targets), dtype=np.int64)  # (n,): the last k - 1 ids as one code
+            for j in range(contexts.shape[1] - (k - 1), contexts.shape[1]):
+                context = context * self.vocab_size + contexts[:, j]
+            count = _lookup(grams, counts, context * self.vocab_size + targets)  # (n,)
+            total = _lookup(ctx, totals, context)  # (n,)
+            distinct = _lookup(ctx, types, context)  # (n,)
+            seen = total > 0
+            total = np.maximum(total, 1)
+            mixed = np.maximum(count - discount, 0) / total + discount * distinct / total * p
+            p = np.where(seen, mixed, p)
+        return np.log(p)
+
+    def _check_order(self, order):
+        if order is None:
+            return self.order
+        if (
+            isinstance(order, bool)
+            or not isinstance(order, numbers.Integral)
+            or not 1 <= order <= self.order
+        ):
+            raise ValueError(f"order must be an integer from 1 to {self.order}, got {order!r}.")
+        return int(order)
+
+    def _table(self, k, top):
+        """Counts of order k (plain at the top order, continuation below), per-context sums, D."""
+        if (k, top) not in self._tables:
+            grams, counts = self._counts[k - 1] if top else self._continuation[k - 1]
+            n1, n2 = int((counts == 1).sum()), int((counts == 2).sum())
+            discount = n1 / (n1 + 2 * n2) if n1 > 0 else 0.5  # no singletons: a middling discount
+            context = grams // self.vocab_size  # sorted, because grams are
+            ctx, start = np.unique(context, return_index=True)
+            totals = np.add.reduceat(counts, start)  # N(ctx)
+            types = np.diff(np.append(start, len(grams)))  # T(ctx)
+            self._tables[k, top] = (grams, counts, ctx, totals, types, discount)
+        return self._tables[k, top]

@@ -96,3 +96,77 @@ def test_bad_logits_are_rejected():
         textgen.softmax_with_temperature(3.0)
     with pytest.raises(ValueError, match="k must be"):
         textgen.top_k_tokens([0.1, 0.9], k=0)
+
+
+def _brute_force_kneser_ney(ids, order, vocab_size, context, target):
+    """Interpolated Kneser-Ney from its definition, with dictionaries and loops."""
+    from collections import Counter
+
+    def counts(k, top):
+        grams = Counter(tuple(ids[i : i + k]) for i in range(len(ids) - k + 1))
+        if top:
+            return grams
+        longer = {tuple(ids[i : i + k + 1]) for i in range(len(ids) - k)}
+        return Counter(g[1:] for g in longer)
+
+    p = 1.0 / vocab_size
+    for k in range(1, order + 1):
+        n = counts(k, top=k == order)
+        ones, twos = sum(v == 1 for v in n.values()), sum(v == 2 for v in n.values())
+        d = ones / (ones + 2 * twos) if ones else 0.5
+        ctx = tuple(context[len(context) - (k - 1) :]) if k > 1 else ()
+        total = sum(v for g, v in n.items() if g[:-1] == ctx)
+        distinct = sum(1 for g in n if g[:-1] == ctx)
+        if total:
+            p = max(n.get(ctx + (target,), 0) - d, 0) / total + d * distinct / total * p
+    return p
+
+
+def test_kneser_ney_matches_its_definition():
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, 5, size=300) * (rng.random(300) < 0.8)  # (300,), id 0 more frequent
+    contexts = rng.integers(0, 6, size=(40, 3))  # id 5 never occurs in training
+    targets = rng.integers(0, 6, size=40)
+    model = textgen.KneserNey(ids, order=4, vocab_size=6)
+    for order in (1, 2, 3, 4):
+        got = np.exp(model.log_prob(contexts, targets, order=order))
+        expected = [
+            _brute_force_kneser_ney(ids.tolist(), order, 6, c.tolist(), t)
+            for c, t in zip(contexts, targets, strict=True)
+        ]
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_kneser_ney_is_a_distribution_even_for_unseen_contexts():
+    ids = np.random.default_rng(1).integers(0, 4, size=500)  # ids 4..6 never occur
+    model = textgen.KneserNey(ids, order=3, vocab_size=7)
+    contexts = np.array([[0, 1], [3, 3], [5, 6]])  # the last one was never seen
+    for context in contexts:
+        p = np.exp(model.log_prob(np.tile(context, (7, 1)), np.arange(7)))  # (7,)
+        assert np.isclose(p.sum(), 1.0) and (p > 0).all()
+
+
+def test_kneser_ney_learns_a_simple_rule_and_counts_what_it_stores():
+    rng = np.random.default_rng(2)
+    text = np.cumsum(rng.integers(1, 3, size=20_000)) % 9  # (20000,): steps of 1 or 2 modulo 9
+    train, test = text[:15_000], text[15_000:]
+    model = textgen.KneserNey(train, order=3, vocab_size=9)
+    contexts = np.stack([test[:-2], test[1:-1]], axis=1)  # (n, 2)
+    nats = -model.log_prob(contexts, test[2:]).mean()
+    assert nats < np.log(2) + 0.05  # the next id is one of two, each about as likely
+    assert model.stored_counts(1) == 9 and model.stored_counts() > model.stored_counts(2)
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (([0, 1], 0, 2), "order"),
+        (([0, 1], 2, 0), "vocab_size"),
+        (([0, 5], 1, 3), r"\[0, 3\)"),
+        (([0], 2, 3), "at least"),
+        (([0, 1], 40, 73), "int64"),
+    ],
+)
+def test_kneser_ney_rejects_bad_arguments(args, match):
+    with pytest.raises(ValueError, match=match):
+        textgen.KneserNey(*args)

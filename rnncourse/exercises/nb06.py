@@ -11,7 +11,7 @@ _MODEL_NATS = 1.8  # a validation cross-entropy close to the notebook's GRU
 
 
 def _gru_params(features, units):
-    """Keras GRU with reset_after=True: three gates, each W, U and two biases."""
+    """Keras GRU with reset_after=True: two gates and a candidate, each W, U and two biases."""
     return 3 * (units * (features + units) + 2 * units)
 
 
@@ -63,7 +63,8 @@ def _ex_06_temperature():
     "06.gru_params",
     "How many parameters does keras.layers.GRU(128) (default reset_after=True) have "
     "on 32-dimensional embeddings?",
-    "Three gates; each has an input kernel (32 x 128), a recurrent kernel (128 x 128) "
+    "Two gates (update, reset) and the candidate; each has an input kernel (32 x 128), "
+    "a recurrent kernel (128 x 128) "
     "and, with reset_after=True, two bias vectors of 128.",
 )
 def _ex_06_gru_params():
