@@ -9,7 +9,7 @@ _BATCH, _TIME = 16, 40
 
 
 def _lstm_params(features, units):
-    """Keras LSTM: four gates, each an input kernel, a recurrent kernel and a bias."""
+    """Keras LSTM: three gates and a candidate, each an input kernel, a recurrent kernel and a bias."""
     return 4 * (units * (features + units) + units)
 
 
@@ -43,8 +43,9 @@ def _ex_07_embedding_params():
 @register(
     "07.bilstm_params",
     f"How many parameters has Bidirectional(LSTM({_UNITS})) on {_EMBED}-dimensional embeddings?",
-    "One LSTM has 4 gates, each with an input kernel (features x units), a recurrent "
-    "kernel (units x units) and a bias (units); Bidirectional holds two LSTMs.",
+    "One LSTM has four blocks (three gates: input, forget, output; and the cell candidate), "
+    "each with an input kernel (features x units), a recurrent kernel (units x units) "
+    "and a bias (units); Bidirectional holds two LSTMs.",
 )
 def _ex_07_bilstm_params():
     return 2 * _lstm_params(features=_EMBED, units=_UNITS)
