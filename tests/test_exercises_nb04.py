@@ -15,9 +15,10 @@ def test_right_answers_pass(capsys):
     assert exercises.check("04.steps_to_vanish", 31)  # 0.8**30 = 1.2e-3, 0.8**31 = 9.9e-4
     assert exercises.check("04.clipnorm", 0.6)
     assert exercises.check("04.clipvalue_norm", math.sqrt(2))
+    assert exercises.check("04.global_clipnorm", 3 / 13)
     assert exercises.check("04.adding_baseline", 1 / 6)
     assert exercises.check("04.gru_memory", (1 / (1 + math.exp(-3))) ** 40)
-    assert capsys.readouterr().out.count("Correct") == 6
+    assert capsys.readouterr().out.count("Correct") == 7
 
 
 @pytest.mark.parametrize(
@@ -27,6 +28,7 @@ def test_right_answers_pass(capsys):
         ("04.steps_to_vanish", 30),  # 0.8**30 is still above 1e-3
         ("04.clipnorm", 3.0),  # not clipped
         ("04.clipvalue_norm", 1.0),  # the clipnorm answer
+        ("04.global_clipnorm", 0.6),  # clipnorm: the first variable clipped on its own
         ("04.adding_baseline", 1 / 12),  # the variance of one number
         ("04.gru_memory", 0.5**40),  # bias 0
     ],
@@ -56,6 +58,19 @@ def test_clipping_answers_agree_with_keras_optimizers():
     assert by_norm[0] == pytest.approx(expected("04.clipnorm"), rel=1e-6)
     by_value = _clipped_by_keras(clipvalue=1.0)
     assert np.linalg.norm(by_value) == pytest.approx(expected("04.clipvalue_norm"), rel=1e-6)
+
+
+def test_global_clipnorm_answer_agrees_with_a_keras_optimizer():
+    import keras
+
+    first = keras.Variable(np.zeros(2, dtype="float32"))
+    second = keras.Variable(np.zeros(1, dtype="float32"))
+    optimizer = keras.optimizers.SGD(learning_rate=1.0, global_clipnorm=1.0)
+    grads = [np.array([3.0, 4.0], dtype="float32"), np.array([12.0], dtype="float32")]
+    optimizer.apply([keras.ops.convert_to_tensor(g) for g in grads], [first, second])
+    clipped = -keras.ops.convert_to_numpy(first)  # SGD with lr 1 subtracts the clipped gradient
+    assert clipped[0] == pytest.approx(expected("04.global_clipnorm"), rel=1e-6)
+    assert clipped[0] != pytest.approx(expected("04.clipnorm"))  # clipnorm would differ
 
 
 def test_gru_memory_agrees_with_a_keras_gru():

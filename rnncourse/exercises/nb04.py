@@ -19,6 +19,12 @@ def _clip_by_norm(gradient, clipnorm):
     return [g * scale for g in gradient]
 
 
+def _clip_by_global_norm(gradients, clipnorm):
+    norm = math.sqrt(sum(g * g for gradient in gradients for g in gradient))
+    scale = min(1.0, clipnorm / norm)
+    return [[g * scale for g in gradient] for gradient in gradients]
+
+
 def _clip_by_value(gradient, clipvalue):
     return [min(max(g, -clipvalue), clipvalue) for g in gradient]
 
@@ -31,7 +37,8 @@ def _sigmoid(x):
     "04.vanish_factor",
     "A SimpleRNN's recurrent matrix is 0.9 * Q (Q orthogonal) and its inputs are tiny. By what "
     "factor is ||dL/dh_t|| multiplied on its way back 50 steps?",
-    "Each step back multiplies the norm by the spectral radius (tanh' is 1 near zero): rho ** steps.",
+    "U = rho * Q scales the norm of every vector by exactly rho (Q keeps norms), and tanh' is 1 "
+    "near zero, so each step back multiplies the norm by rho: rho ** steps.",
     compare=1e-3,
 )
 def _ex_04_vanish_factor():
@@ -69,6 +76,19 @@ def _ex_04_clipnorm():
 )
 def _ex_04_clipvalue_norm():
     return math.sqrt(sum(g * g for g in _clip_by_value([3.0, 4.0], 1.0)))
+
+
+@register(
+    "04.global_clipnorm",
+    "A model has two weight variables with gradients (3, 4) and (12,). With global_clipnorm=1.0, what "
+    "is the first entry of the first gradient after clipping?",
+    "global_clipnorm takes the norm of all gradients together, sqrt(3**2 + 4**2 + 12**2), and "
+    "scales every gradient by the same factor 1 / that norm (clipnorm would scale each variable "
+    "by its own factor).",
+    compare=1e-6,
+)
+def _ex_04_global_clipnorm():
+    return _clip_by_global_norm([[3.0, 4.0], [12.0]], 1.0)[0][0]
 
 
 @register(
