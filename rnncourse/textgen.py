@@ -186,12 +186,26 @@ def _ngram_codes(ids, n, vocab_size):
     return codes
 
 
-def _lookup(keys, values, queries):
-    """``values`` at the positions of ``queries`` in the sorted ``keys``; 0 where absent."""
+def _count_codes(codes, n_codes):
+    """The distinct values of ``codes`` (all in ``[0, n_codes)``), sorted, and how often each occurs."""
+    if n_codes <= 2**22:  # a small range: count every possible code at once
+        counts = np.bincount(codes, minlength=n_codes)
+        present = np.flatnonzero(counts)
+        return present.astype(np.int64), counts[present]
+    if n_codes <= 2**32:  # sorting 32-bit values is faster
+        codes = codes.astype(np.uint32)
+    codes = np.sort(codes)
+    starts = np.flatnonzero(np.diff(codes, prepend=codes[:1] + 1 if len(codes) else codes))
+    return codes[starts].astype(np.int64), np.diff(np.append(starts, len(codes)))
+
+
+def _lookup(keys, queries, *values):
+    """Each of ``values`` at the positions of ``queries`` in the sorted ``keys``; 0 where absent."""
     if len(keys) == 0:
-        return np.zeros(len(queries), dtype=np.int64)
+        return [np.zeros(len(queries), dtype=np.int64) for _ in values]
     i = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
-    return np.where(keys[i] == queries, values[i], 0)
+    found = keys[i] == queries
+    return [np.where(found, v[i], 0) for v in values]
 
 
 class KneserNey:
@@ -256,13 +270,12 @@ class KneserNey:
         self.order, self.vocab_size = int(order), int(vocab_size)
         # counts[k - 1]: (sorted k-gram codes, how often each occurs), k = 1 .. order.
         self._counts = [
-            np.unique(_ngram_codes(ids, k, vocab_size), return_counts=True)
+            _count_codes(_ngram_codes(ids, k, vocab_size), vocab_size**k)
             for k in range(1, order + 1)
         ]
         # continuation[k - 1]: (k-gram codes, distinct tokens seen before them), k < order.
         self._continuation = [
-            np.unique(self._counts[k][0] % vocab_size**k, return_counts=True)
-            for k in range(1, order)
+            _count_codes(self._counts[k][0] % vocab_size**k, vocab_size**k) for k in range(1, order)
         ]
         self._tables = {}
 
@@ -303,9 +316,8 @@ class KneserNey:
             context = np.zeros(len(targets), dtype=np.int64)  # (n,): the last k - 1 ids as one code
             for j in range(contexts.shape[1] - (k - 1), contexts.shape[1]):
                 context = context * self.vocab_size + contexts[:, j]
-            count = _lookup(grams, counts, context * self.vocab_size + targets)  # (n,)
-            total = _lookup(ctx, totals, context)  # (n,)
-            distinct = _lookup(ctx, types, context)  # (n,)
+            (count,) = _lookup(grams, context * self.vocab_size + targets, counts)  # (n,)
+            total, distinct = _lookup(ctx, context, totals, types)  # (n,) each
             seen = total > 0
             total = np.maximum(total, 1)
             mixed = np.maximum(count - discount, 0) / total + discount * distinct / total * p

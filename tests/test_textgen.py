@@ -170,3 +170,21 @@ def test_kneser_ney_learns_a_simple_rule_and_counts_what_it_stores():
 def test_kneser_ney_rejects_bad_arguments(args, match):
     with pytest.raises(ValueError, match=match):
         textgen.KneserNey(*args)
+
+
+@pytest.mark.parametrize("vocab_size", [2_100, 70_000])  # 2100**2 > 2**22; 70000**3 > 2**32
+def test_kneser_ney_with_a_large_vocabulary_counts_by_sorting(vocab_size):
+    rng = np.random.default_rng(3)
+    ids = rng.integers(0, 40, size=400) * (
+        vocab_size // 40
+    )  # (400,) 40 distinct, widely spread ids
+    contexts = ids[rng.integers(0, 400, size=(20, 2))]  # (20, 2)
+    targets = ids[rng.integers(0, 400, size=20)]  # (20,)
+    model = textgen.KneserNey(ids, order=3, vocab_size=vocab_size)
+    for order in (2, 3):
+        got = np.exp(model.log_prob(contexts, targets, order=order))
+        expected = [
+            _brute_force_kneser_ney(ids.tolist(), order, vocab_size, c.tolist(), t)
+            for c, t in zip(contexts, targets, strict=True)
+        ]
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
