@@ -155,13 +155,17 @@ def test_tokens_after_the_end_are_padding():
                 assert all(t == 4 for t in seq[seq.index(END) + 1 :])
 
 
+# [END]: log 0.5 = -0.69 in one token; [2, 3, END]: log 0.36 = -1.02 in three
+SHORT_OR_LONG = np.array([
+    [1e-9, 0.5, 0.5, 1e-9],  # START: end at once, or token 2
+    [1.0, 1e-9, 1e-9, 1e-9],
+    [1e-9, 0.2, 1e-9, 0.8],  # after 2: mostly 3
+    [1e-9, 0.9, 0.1, 1e-9],  # after 3: end
+])
+
+
 def test_length_penalty_trades_total_for_per_token_probability():
-    table = np.array([
-        [1e-9, 0.5, 0.5, 1e-9],  # START: end at once, or token 2
-        [1.0, 1e-9, 1e-9, 1e-9],
-        [1e-9, 0.2, 1e-9, 0.8],  # after 2: mostly 3
-        [1e-9, 0.9, 0.1, 1e-9],  # after 3: end
-    ])  # [END]: 0.5 in one token; [2, 3, END]: 0.36 in three
+    table = SHORT_OR_LONG
     kwargs = dict(start_id=START, end_id=END, max_length=4, beam_width=2)
     short, _ = beam_search(table_step(table), np.zeros((1, 1)), length_penalty=0.0, **kwargs)
     long, _ = beam_search(table_step(table), np.zeros((1, 1)), length_penalty=1.0, **kwargs)
@@ -193,12 +197,7 @@ def test_wide_beam_with_length_penalty_equals_exhaustive_search(seed, form, alph
 
 
 def test_gnmt_length_penalty_is_milder_than_dividing_by_the_length():
-    table = np.array([
-        [1e-9, 0.5, 0.5, 1e-9],  # START: end at once, or token 2
-        [1.0, 1e-9, 1e-9, 1e-9],
-        [1e-9, 0.2, 1e-9, 0.8],  # after 2: mostly 3
-        [1e-9, 0.9, 0.1, 1e-9],  # after 3: end
-    ])  # [END]: log 0.5 = -0.69 in one token; [2, 3, END]: log 0.36 = -1.02 in three
+    table = SHORT_OR_LONG
     kwargs = dict(start_id=START, end_id=END, max_length=4, beam_width=2)
 
     def pick(alpha, form):
