@@ -33,7 +33,9 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
         baseline: optional figure of a baseline on the same data.
         margin: with ``baseline``, by how much the value must beat it
             (absolute; defaults to 0, i.e. strictly better is not required
-            beyond ties).
+            beyond ties). A negative margin is a tolerance: the value may
+            trail the baseline by at most ``-margin`` (use it only where the
+            notebook says the two are level, never to hide a loss).
         notebook: optional notebook name stored with the record (the runner
             fills it in when this is ``None``).
 

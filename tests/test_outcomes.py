@@ -22,6 +22,15 @@ def test_margin_over_baseline_is_enforced():
         check_outcome("accuracy", 0.9, bound=0.5, baseline=0.85, margin=0.1)
 
 
+def test_a_negative_margin_is_a_tolerance_for_both_goals():
+    check_outcome("acc", 0.74, bound=0.7, baseline=0.75, margin=-0.02)  # trails by 0.01
+    with pytest.raises(AssertionError, match="beats the baseline 0.75 by -0.05"):
+        check_outcome("acc", 0.70, bound=0.6, baseline=0.75, margin=-0.02)
+    check_outcome("loss", 0.58, bound=0.62, goal="min", baseline=0.56, margin=-0.03)
+    with pytest.raises(AssertionError, match="less than the required margin -0.03"):
+        check_outcome("loss", 0.60, bound=0.62, goal="min", baseline=0.56, margin=-0.03)
+
+
 def test_min_goal_for_losses():
     check_outcome("val loss", 1.2, bound=1.5, goal="min", baseline=2.0, margin=0.5)
     with pytest.raises(AssertionError, match="is not <= the bound"):
