@@ -13,16 +13,15 @@ def _gradient_factor(rho, steps):
     return rho**steps
 
 
-def _clip_by_norm(gradient, clipnorm):
-    norm = math.sqrt(sum(g * g for g in gradient))
-    scale = min(1.0, clipnorm / norm)
-    return [g * scale for g in gradient]
-
-
 def _clip_by_global_norm(gradients, clipnorm):
     norm = math.sqrt(sum(g * g for gradient in gradients for g in gradient))
     scale = min(1.0, clipnorm / norm)
     return [[g * scale for g in gradient] for gradient in gradients]
+
+
+def _clip_by_norm(gradient, clipnorm):
+    """clipnorm: global-norm clipping of one variable on its own."""
+    return _clip_by_global_norm([gradient], clipnorm)[0]
 
 
 def _clip_by_value(gradient, clipvalue):
