@@ -1,8 +1,9 @@
-"""Command line: ``python -m rnncourse {doctor,lab,run}``.
+"""Command line: ``python -m rnncourse {doctor,lab,run,pretrain}``.
 
 - ``doctor``: check this installation and say what to fix.
 - ``lab``: open the course notebooks in JupyterLab.
 - ``run``: execute the course headless and write a report (see ``rnncourse.runner``).
+- ``pretrain``: the longer training of a notebook's model (see ``rnncourse.pretrain``).
 """
 
 import argparse
@@ -15,7 +16,7 @@ def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m rnncourse", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["doctor", "lab", "run"], help="what to do")
+    parser.add_argument("command", choices=["doctor", "lab", "run", "pretrain"], help="what to do")
     args, rest = parser.parse_known_args(argv[:1])
     rest = argv[1:]
     if args.command == "doctor":
@@ -26,6 +27,10 @@ def main(argv=None):
         from rnncourse.doctor import lab_main
 
         return lab_main(rest)
+    if args.command == "pretrain":
+        from rnncourse.pretrain import main as pretrain_main
+
+        return pretrain_main(rest)
     from rnncourse.runner import main as run_main
 
     return run_main(rest)

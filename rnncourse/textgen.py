@@ -13,15 +13,15 @@ batch of rows at once, each row with its own temperature if you like.
   (``temperature=0`` is greedy: always the most likely token).
 - :func:`top_k_tokens`: the ``k`` most likely tokens of each row and their
   probabilities, most likely first.
-- :class:`KneserNey`: the count baseline to beat, an interpolated Kneser-Ney
-  n-gram model over token ids that scores held-out text.
+- :class:`KneserNey` and :class:`WittenBell`: the count baselines to beat,
+  interpolated smoothed n-gram models over token ids that score held-out text.
 """
 
 import numbers
 
 import numpy as np
 
-__all__ = ["KneserNey", "sample_next", "softmax_with_temperature", "top_k_tokens"]
+__all__ = ["KneserNey", "WittenBell", "sample_next", "softmax_with_temperature", "top_k_tokens"]
 
 
 def _as_logits(logits):
@@ -319,10 +319,14 @@ class KneserNey:
             (count,) = _lookup(grams, context * self.vocab_size + targets, counts)  # (n,)
             total, distinct = _lookup(ctx, context, totals, types)  # (n,) each
             seen = total > 0
-            total = np.maximum(total, 1)
-            mixed = np.maximum(count - discount, 0) / total + discount * distinct / total * p
-            p = np.where(seen, mixed, p)
+            p = np.where(seen, self._mix(count, np.maximum(total, 1), distinct, discount, p), p)
         return np.log(p)
+
+    @staticmethod
+    def _mix(count, total, distinct, discount, lower):
+        """p(c | ctx) from the n-gram's count, the context's total and distinct
+        continuations, the order's discount and the lower order's p(c | shorter ctx)."""
+        return np.maximum(count - discount, 0) / total + discount * distinct / total * lower
 
     def _check_order(self, order):
         if order is None:
@@ -347,3 +351,45 @@ class KneserNey:
             types = np.diff(np.append(start, len(grams)))  # T(ctx)
             self._tables[k, top] = (grams, counts, ctx, totals, types, discount)
         return self._tables[k, top]
+
+
+class WittenBell(KneserNey):
+    """Interpolated Witten-Bell n-gram model over integer token ids.
+
+    The other classic smoothing (Witten and Bell, 1991): trust a context's own
+    counts in proportion to how often it was seen, and fall back to the
+    shorter context in proportion to how many *different* tokens followed it::
+
+        p(c | ctx) = (N(ctx c) + T(ctx) * p(c | ctx without its first token))
+                     / (N(ctx) + T(ctx))
+
+    with plain counts ``N`` at every order and ``T(ctx)`` the number of
+    distinct tokens seen after ``ctx``. A context followed by many different
+    tokens (``"the "``) leaves much room for the fallback; one always followed
+    by the same token (``"q"``) leaves little. Same arguments, methods and
+    errors as :class:`KneserNey`; it has no discount to estimate.
+
+    Example:
+        >>> ids = np.array([0, 1, 2, 0, 1, 2, 0, 1])
+        >>> model = WittenBell(ids, order=2, vocab_size=3)
+        >>> p = np.exp(model.log_prob([[0], [0], [0]], [0, 1, 2]))  # after 0: N = 3 (all 1s), T = 1
+        >>> p1 = np.array([3 + 1, 3 + 1, 2 + 1]) / (8 + 3)  # unigram level: (N(c) + T * 1/3) / (N + T)
+        >>> bool(np.allclose(p, (np.array([0, 3, 0]) + 1 * p1) / (3 + 1)))
+        True
+    """
+
+    def __init__(self, ids, order, vocab_size):
+        super().__init__(ids, order, vocab_size)
+        self._continuation = []  # Witten-Bell uses plain counts at every order
+
+    def stored_counts(self, order=None):
+        """How many numbers the model of ``order`` (default: all) keeps: one per distinct n-gram up to it."""
+        order = self._check_order(order)
+        return sum(len(g) for g, _ in self._counts[:order])
+
+    def _table(self, k, top):
+        return super()._table(k, top=True)
+
+    @staticmethod
+    def _mix(count, total, distinct, discount, lower):
+        return (count + distinct * lower) / (total + distinct)

@@ -20,6 +20,8 @@ MODULES = [
     "rnncourse.bptt",
     "rnncourse.forecast",
     "rnncourse.tasks",
+    "rnncourse.textgen",
+    "rnncourse.baselines",
 ]
 
 
