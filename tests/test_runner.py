@@ -283,3 +283,32 @@ def test_benchmark_table_marks_missed_targets():
     assert "| 02_b | FAILED/OK | 85 s (1 min 25 s) | 80.0, 90.0 | 3.30 GB | **missed** | **missed** |" in text
     assert "| **whole course** | FAILED | 110 s (1 min 50 s) | 100.0, 120.0 | 3.30 GB (max) | ≤ 10 min: met |" in text
     assert "Test CPU, 2 cores, 8.0 GiB RAM, no GPU" in text
+
+
+def test_baseline_comparison_reads_names_goals_and_margins():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("compare", REPO / "benchmarks" / "compare_baselines.py")
+    compare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compare)
+    machine = {"cpu": "Test CPU", "cores": 2, "ram_bytes": 8 * 2**30, "gpu": [], "versions": {"python": "3.11"}}
+    report = {"machine": machine, "started": "2026-01-01T00:00:00", "notebooks": [
+        {"notebook": "01_intro", "wall_s": 9.0, "outcomes": [
+            {"name": "acc (baseline: chance)", "value": 1.0, "baseline": 0.25, "goal": "max", "passed": True}]},
+        {"notebook": "06_text", "wall_s": 30.5, "outcomes": [
+            {"name": "GRU nats/char (baseline: Kneser-Ney 5-gram)", "value": 1.45, "baseline": 1.51,
+             "goal": "min", "margin": 0.02, "passed": True},
+            {"name": "samples differ", "value": 1.0, "bound": 0.5, "passed": True}]},
+        {"notebook": "07_sentiment", "wall_s": 25.0, "outcomes": [
+            {"name": "BiLSTM accuracy (baseline: logistic regression)", "value": 0.74, "baseline": 0.76,
+             "goal": "max", "margin": -0.04, "passed": True}]},
+    ]}
+    rows = compare.comparison_rows(report)
+    assert [(r["notebook"], r["model"], r["baseline_name"]) for r in rows] == [
+        ("06_text", "GRU nats/char", "Kneser-Ney 5-gram"),  # 01 is no application; no baseline: left out
+        ("07_sentiment", "BiLSTM accuracy", "logistic regression"),
+    ]
+    assert rows[0]["better_by"] == pytest.approx(0.06) and rows[1]["better_by"] == pytest.approx(-0.02)
+    text = compare.render(rows, report)
+    assert "| 06_text | GRU nats/char | Kneser-Ney 5-gram | 1.45 | 1.51 | +0.06 | 0.02 | yes | 30.5 s |" in text
+    assert "| 07_sentiment | BiLSTM accuracy | logistic regression | 0.74 | 0.76 | -0.02 | -0.04 | yes |" in text
