@@ -33,7 +33,7 @@ __all__ = ["APPLICATIONS", "comparison_rows", "main", "render"]
 APPLICATIONS = ("02", "06", "07", "08", "09", "10", "11", "12")
 
 HERE = Path(__file__).resolve().parent
-_BASELINE_IN_NAME = re.compile(r"\s*\(baseline: ([^)]*)\)")
+_BASELINE_IN_NAME = re.compile(r"\s*\(baseline: ((?:[^()]|\([^()]*\))*)\)")  # one level of (...) inside
 
 
 def comparison_rows(report):
