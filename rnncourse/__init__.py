@@ -13,12 +13,16 @@ Submodules (import the ones you need, e.g. ``from rnncourse import cells``):
 - ``rnncourse.bptt``: backpropagation through time by hand, in NumPy.
 - ``rnncourse.data``: the course's offline data sets and their loaders.
 - ``rnncourse.tasks``: synthetic long-range tasks (adding, recall, copy).
-- ``rnncourse.forecast``: naive forecasting baselines and error metrics.
+- ``rnncourse.forecast``: naive forecasting baselines, ridge regression and error metrics.
+- ``rnncourse.baselines``: the classical baselines an expert fits first
+  (Markov count table, bag of n-grams, logistic regression, nearest neighbour).
 - ``rnncourse.textgen``, ``rnncourse.ctc``, ``rnncourse.seq2seq``: sampling,
   CTC decoding and greedy/beam decoding helpers of the application notebooks.
 - ``rnncourse.plotting`` and ``rnncourse.exercises``: shared figures and the
   exercise check functions.
 - ``rnncourse.runner``: ``python -m rnncourse run``, the course runner.
+- ``rnncourse.pretrain``: ``python -m rnncourse pretrain 06``, longer training of
+  notebook 06's model, and the loader of its shipped weights.
 - ``rnncourse.doctor``: checks an installation (``python -m rnncourse doctor``).
 """
 

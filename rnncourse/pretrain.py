@@ -43,7 +43,7 @@ CHAR_GRU_06 = {
     "units": 384,
     "seq_len": 100,
     "batch_size": 128,
-    "epochs": 10,
+    "epochs": 5,
     "learning_rate": 3e-3,
     "clipnorm": 1.0,
     "seed": 42,
@@ -211,7 +211,7 @@ def main(argv=None):
     parser.add_argument("notebook", choices=["06"], help="which notebook's model to pretrain")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder to write into (default: datasets/pretrained of this checkout)")
-    parser.add_argument("--epochs", type=int, default=None, help="passes over the text (default 10)")
+    parser.add_argument("--epochs", type=int, default=None, help="passes over the text (default 5)")
     parser.add_argument("--train-chars", type=int, default=None,
                         help="train on only the first this many characters (a quick check)")
     args = parser.parse_args(argv)
