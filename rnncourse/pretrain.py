@@ -5,15 +5,17 @@ GRU on the Shakespeare training plays, for several passes over all of them
 (the notebook itself trains for two passes over a fifth of them, to stay
 within a CPU minute). It writes two files into ``datasets/pretrained/``:
 
-- ``char_gru_06.keras``: the model, loaded in the notebook with Keras's safe
-  mode (:func:`load_char_model`); its SHA-256 is in ``datasets/MANIFEST.json``.
+- ``char_gru_06.weights.h5``: the weights only, loaded into the architecture
+  that :func:`build_char_model` makes in code (:func:`load_char_model`), so no
+  code or configuration is read from the file, and any Keras 3 can read it;
+  its SHA-256 is in ``datasets/MANIFEST.json``.
 - ``char_gru_06.json``: the run's record: the configuration, the machine, the
   library versions, the seconds it took, and the validation cross-entropy
   after every pass.
 
 The run is deterministic: it seeds everything with :func:`rnncourse.setup`,
-and on one CPU machine a rerun gives the same weights. The ``.keras`` file is
-written with fixed timestamps, so the same weights give the same bytes.
+and on one CPU machine a rerun gives the same weights, and the same weights
+give the same bytes.
 
 Run it from the repository root, then rewrite the manifest::
 
@@ -22,19 +24,16 @@ Run it from the repository root, then rewrite the manifest::
 """
 
 import argparse
-import io
 import json
 import os
 import platform
-import re
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CHAR_GRU_06", "load_char_model", "load_record", "main", "train_char_model"]
+__all__ = ["CHAR_GRU_06", "build_char_model", "load_char_model", "load_record", "main", "train_char_model"]
 
 #: The configuration of notebook 06's pretrained model. 551,177 parameters,
 #: 2.2 MB of float32 weights.
@@ -141,6 +140,7 @@ def train_char_model(config=None, *, train_chars=None, log=print):
         "config": config,
         "train_characters": int(len(train)),
         "validation_characters": int(len(val)),
+        "vocab_size": len(vocab),
         "parameters": int(model.count_params()),
         "history": history,
         "seconds": round(time.time() - start, 1),
@@ -151,37 +151,6 @@ def train_char_model(config=None, *, train_chars=None, log=print):
     return model, record
 
 
-def _renumber_shared_ids(config_json):
-    """Replace the ``id()`` numbers Keras writes as shared-object ids by 1, 2, ... in order."""
-    ids = {}
-    return re.sub(rb'"shared_object_id": (\d+)',
-                  lambda m: b'"shared_object_id": %d' % ids.setdefault(m[1], len(ids) + 1), config_json)
-
-
-def _save_reproducibly(model, path):
-    """Save the weights in an uncompiled copy of ``model`` (no optimizer state, no
-    compile settings), then rewrite the zip so that the same weights give the same
-    bytes: fixed timestamps, no save date, shared-object ids numbered in order."""
-    gru = model.get_layer("gru")
-    copy = build_char_model(model.get_layer("logits").units, model.get_layer("embed").output_dim, gru.units)
-    copy.set_weights(model.get_weights())
-    copy.save(path)
-    with zipfile.ZipFile(path) as zin:
-        members = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, content in sorted(members):
-            if name == "config.json":  # object ids from id(): number them in order instead
-                content = _renumber_shared_ids(content)
-            if name == "metadata.json":
-                meta = json.loads(content)
-                meta.pop("date_saved", None)
-                content = json.dumps(meta, sort_keys=True).encode()
-            zout.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), content,
-                          compress_type=zipfile.ZIP_DEFLATED)
-    Path(path).write_bytes(out.getvalue())
-
-
 def _pretrained_path(suffix):
     from rnncourse.data import data_path
 
@@ -189,15 +158,18 @@ def _pretrained_path(suffix):
 
 
 def load_char_model():
-    """Notebook 06's pretrained character GRU, checked against the manifest and loaded in safe mode.
+    """Notebook 06's pretrained character GRU: the architecture built in code, the
+    weights read from a file checked against the manifest (no code is loaded).
 
     Raises:
         rnncourse.data.DataFileError: the file is missing or differs from the
             manifest (the message says how to restore or rebuild it).
     """
-    import keras
-
-    return keras.saving.load_model(_pretrained_path(".keras"), compile=False, safe_mode=True)
+    record = load_record()
+    cfg = record["config"]
+    model = build_char_model(record["vocab_size"], cfg["embed_dim"], cfg["units"])
+    model.load_weights(_pretrained_path(".weights.h5"))
+    return model
 
 
 def load_record():
@@ -227,9 +199,9 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
     model, record = train_char_model(config, train_chars=args.train_chars,
                                      log=lambda line: print(line, flush=True))
-    _save_reproducibly(model, args.out / f"{_NAME}.keras")
+    model.save_weights(args.out / f"{_NAME}.weights.h5")
     (args.out / f"{_NAME}.json").write_text(json.dumps(record, indent=1) + "\n")
-    print(f"wrote {args.out / (_NAME + '.keras')} ({(args.out / (_NAME + '.keras')).stat().st_size:,} bytes) "
+    print(f"wrote {args.out / (_NAME + '.weights.h5')} ({(args.out / (_NAME + '.weights.h5')).stat().st_size:,} bytes) "
           f"and its record, after {record['seconds']:.0f} s on {record['machine']['platform']}")
     print("now rewrite the manifest: python datasets/prepare/build.py --manifest")
     return 0
