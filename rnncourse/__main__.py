@@ -7,9 +7,13 @@
 """
 
 import argparse
+import importlib.util
 import sys
 
 __all__ = ["main"]
+
+# What `run` needs beyond a learner's install (pyproject.toml's extra "run").
+RUNNER_MODULES = ("nbclient", "nbconvert", "nbformat", "ipykernel", "psutil", "tqdm")
 
 
 def main(argv=None):
@@ -31,6 +35,12 @@ def main(argv=None):
         from rnncourse.pretrain import main as pretrain_main
 
         return pretrain_main(rest)
+    missing = [name for name in RUNNER_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        print(f"python -m rnncourse run needs the course runner's tools, and {', '.join(missing)} "
+              "is not installed: pip install 'rnncourse[run]' (in a clone of the course: "
+              "pip install -e '.[run]').", file=sys.stderr)
+        return 2
     from rnncourse.runner import main as run_main
 
     return run_main(rest)

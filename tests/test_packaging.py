@@ -1,5 +1,6 @@
 """pyproject.toml and environment.yml must list the same dependencies."""
 
+import ast
 import re
 import sys
 from pathlib import Path
@@ -27,7 +28,8 @@ def pyproject_requirements(path=ROOT / "pyproject.toml"):
     reqs = list(project["dependencies"])
     for extra in project.get("optional-dependencies", {}).values():
         reqs.extend(extra)
-    return {_normalise(r) for r in reqs}
+    # "rnncourse[run,tfds]" in an extra names other extras, not a dependency
+    return {_normalise(r) for r in reqs if _normalise(r)[0] != "rnncourse"}
 
 
 def environment_requirements(path=ROOT / "environment.yml"):
@@ -66,14 +68,77 @@ def test_the_check_catches_a_dependency_in_one_file_only(tmp_path):
     }
 
 
+def _colab_versions(path=ROOT / "tools" / "colab-constraints.txt"):
+    """Colab's package versions, from the committed constraints file (name -> version)."""
+    pins = {}
+    for line in Path(path).read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[_normalise(name)[0]] = version
+    return pins
+
+
+def _learner_requirements():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return {_normalise(r) for r in project["dependencies"]}
+
+
 def test_no_exact_pins_and_floors_admit_colab():
-    """Lower bounds only; the floors must admit what Colab ships (TF 2.20, keras 3.13, numpy 2.1)."""
-    colab = {"tensorflow": (2, 20), "keras": (3, 13), "numpy": (2, 1)}
+    """Lower bounds only, and a learner's install changes nothing Colab ships."""
+    from packaging.version import Version
+
+    colab = _colab_versions()
+    assert colab["tensorflow"] == "2.20.0" and colab["ipython"] == "7.34.0"
     for name, spec in pyproject_requirements():
         assert "==" not in spec and "<" not in spec, f"{name}{spec}: use a lower bound, not a pin"
+    for name, spec in _learner_requirements():
         if name in colab:
-            floor = tuple(int(p) for p in re.findall(r">=([\d.]+)", spec)[0].split(".")[:2])
-            assert floor <= colab[name], f"{name}{spec} would upgrade Colab's {colab[name]}"
+            floor = re.findall(r">=([\d.]+)", spec)[0]
+            assert Version(floor) <= Version(colab[name]), (
+                f"{name}{spec} would upgrade Colab's {name} {colab[name]}: lower the floor"
+            )
+
+
+# Top-level modules a notebook or the learner's part of the package may import,
+# and the distribution that provides each (the standard library aside).
+_MODULE_TO_DIST = {
+    "tensorflow": "tensorflow", "keras": "keras", "numpy": "numpy",
+    "matplotlib": "matplotlib", "pandas": "pandas", "IPython": "ipython",
+    "packaging": "packaging", "sacrebleu": "sacrebleu", "rnncourse": None,
+}
+# Modules only the runner, the TFDS loaders and the doctor's lab launcher import.
+_EXTRA_MODULES = {"rnncourse/runner.py", "rnncourse/report.py", "rnncourse/data/tfds.py"}
+
+
+def _imports(source):
+    return set(re.findall(r"^\s*(?:import|from)\s+([A-Za-z_][A-Za-z0-9_]*)", source, re.MULTILINE))
+
+
+def test_learner_dependencies_are_what_the_notebooks_and_package_import():
+    import json
+
+    found = set()
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        found |= _imports("\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code"))
+    for path in sorted((ROOT / "rnncourse").rglob("*.py")):
+        if str(path.relative_to(ROOT)) not in _EXTRA_MODULES:
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    found |= {a.name.split(".")[0] for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                    found.add(node.module.split(".")[0])
+    # jax: imported only when a learner picks the JAX backend (KERAS_BACKEND=jax)
+    third_party = {m for m in found if m not in sys.stdlib_module_names} - {"jax"}
+    unknown = sorted(third_party - set(_MODULE_TO_DIST))
+    assert not unknown, f"imported but not declared for learners: {unknown}; add them to dependencies"
+    needed = {_MODULE_TO_DIST[m] for m in third_party} - {None}
+    declared = {name for name, _ in _learner_requirements()}
+    assert needed == declared, (
+        f"dependencies should be exactly what is imported: missing {sorted(needed - declared)}, "
+        f"not imported {sorted(declared - needed)}"
+    )
 
 
 def test_requires_python_and_dataset_files_ship_in_the_wheel():

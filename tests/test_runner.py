@@ -312,3 +312,16 @@ def test_baseline_comparison_reads_names_goals_and_margins():
     text = compare.render(rows, report)
     assert "| 06_text | GRU nats/char | Kneser-Ney 5-gram | 1.45 | 1.51 | +0.06 | 0.02 | yes | 30.5 s |" in text
     assert "| 07_sentiment | BiLSTM accuracy | logistic regression (words); a tolerance | 0.74 | 0.76 | -0.02 |" in text
+
+
+def test_run_without_the_runner_extra_says_what_to_install(monkeypatch, capsys):
+    import importlib.util
+
+    from rnncourse import __main__ as cli
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "nbclient" else real(name, *a))
+    assert cli.main(["run", "01"]) == 2
+    err = capsys.readouterr().err
+    assert "nbclient is not installed" in err and "pip install 'rnncourse[run]'" in err
