@@ -546,6 +546,7 @@ def rehearse(args: argparse.Namespace) -> int:
 def _rehearse(args, scratch, output, colab, python, python_version, head, started) -> int:
     clone = scratch / "clone"
     git("clone", "--quiet", "--no-local", str(ROOT), str(clone))
+    git("-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", head, cwd=clone)
     notebooks = [resolve_notebook(n, clone / "notebooks") for n in args.notebooks]
 
     # The environment, as Colab has it before the first cell. First Colab's pip, and nbformat
