@@ -145,7 +145,9 @@ def test_colab_stub_is_imported_at_kernel_start(tmp_path):
     assert not (tmp_path / "pythonpath" / "google" / "__init__.py").exists()  # a namespace package
     probe = "import sys; print('google.colab' in sys.modules)"
     ipython = subprocess.run(
-        [sys.executable, "-m", "IPython", "--no-banner", "--colors=NoColor", "-c", probe],
+        # no terminal-title escape codes (IPython 7 writes them before the output)
+        [sys.executable, "-m", "IPython", "--no-banner", "--colors=NoColor",
+         "--TerminalInteractiveShell.term_title=False", "-c", probe],
         env=env,
         capture_output=True,
         text=True,
@@ -163,7 +165,8 @@ def test_colab_stub_is_imported_at_kernel_start(tmp_path):
     )
     assert plain.stdout.split() == ["False", "both"], plain.stderr
     without = subprocess.run(
-        [sys.executable, "-m", "IPython", "--no-banner", "-c", probe],
+        [sys.executable, "-m", "IPython", "--no-banner", "--colors=NoColor",
+         "--TerminalInteractiveShell.term_title=False", "-c", probe],
         env=_env_with({"IPYTHONDIR": str(tmp_path / "empty")}),
         capture_output=True,
         text=True,
