@@ -24,6 +24,8 @@ Submodules (import the ones you need, e.g. ``from rnncourse import cells``):
 - ``rnncourse.pretrain``: ``python -m rnncourse pretrain 06``, longer training of
   notebook 06's model, and the loader of its shipped weights.
 - ``rnncourse.doctor``: checks an installation (``python -m rnncourse doctor``).
+- ``rnncourse.checks``: the argument checks every module shares, so that a
+  learner's mistake gets an error naming the argument, not a wrong answer.
 """
 
 from rnncourse.outcomes import check_outcome
