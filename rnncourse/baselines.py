@@ -16,9 +16,10 @@ forecasts in :mod:`rnncourse.forecast` (:class:`~rnncourse.forecast.LinearForeca
 """
 
 import collections
-import numbers
 
 import numpy as np
+
+from rnncourse import checks
 
 __all__ = [
     "LogisticRegression",
@@ -29,20 +30,11 @@ __all__ = [
 ]
 
 
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
-
-def _int_array(name, values, n_states):
+def _states(name, values, n_states):
     arr = np.asarray(values)
-    if arr.dtype.kind not in "iub":
-        raise ValueError(f"{name} must hold integer states, got dtype {arr.dtype}.")
-    arr = arr.astype(np.int64)
-    if arr.size and (arr.min() < 0 or arr.max() >= n_states):
-        raise ValueError(f"{name} must hold states in [0, {n_states}), got {arr.min()}..{arr.max()}.")
-    return arr
+    arr = arr.astype(np.int64) if arr.dtype == bool else arr  # rain or not: True is state 1
+    return checks.ids(arr, name, high=n_states, what="states",
+                      note="threshold probabilities first, e.g. (p > 0.5).astype(int).")
 
 
 class MarkovTable:
@@ -81,13 +73,10 @@ class MarkovTable:
     """
 
     def __init__(self, sequence, order, n_states=2, alpha=1.0):
-        if isinstance(order, bool) or not isinstance(order, numbers.Integral) or order < 0:
-            raise ValueError(f"order must be an integer >= 0, got {order!r}.")
-        self.order, self.n_states = int(order), _positive_int("n_states", n_states)
-        if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not alpha > 0:
-            raise ValueError(f"alpha must be a number > 0, got {alpha!r}.")
-        self.alpha = float(alpha)
-        seq = _int_array("sequence", sequence, self.n_states).reshape(-1)
+        self.order = checks.non_negative_int(order, "order")
+        self.n_states = checks.positive_int(n_states, "n_states")
+        self.alpha = checks.number(alpha, "alpha", low=0, low_open=True)
+        seq = _states("sequence", sequence, self.n_states).reshape(-1)
         if len(seq) <= self.order:
             raise ValueError(f"sequence needs more than order = {order} states, got {len(seq)}.")
         patterns = self._codes(np.lib.stride_tricks.sliding_window_view(seq[:-1], self.order)
@@ -110,7 +99,7 @@ class MarkovTable:
                 before each prediction, the most recent last (only the last
                 ``order`` columns are read).
         """
-        hist = _int_array("history", history, self.n_states)
+        hist = _states("history", history, self.n_states)
         if hist.ndim != 2 or hist.shape[1] < self.order:
             raise ValueError(f"history must have shape (n, m) with m >= order = {self.order}, "
                              f"got shape {hist.shape}.")
@@ -185,14 +174,14 @@ def bag_of_ngrams(texts, n_max=2, *, vocabulary=None, min_count=2):
                [0., 1., 0., 0., 0.],
                [1., 0., 1., 1., 0.]])
     """
-    n_max = _positive_int("n_max", n_max)
+    n_max = checks.positive_int(n_max, "n_max")
     if isinstance(texts, str) or any(isinstance(t, str) for t in texts):
         raise ValueError("texts must be a list of token lists (e.g. [['a', 'film'], ...]), "
                          "not strings: split each text into words first.")
     grams = [sorted({" ".join(t[i : i + n]) for n in range(1, n_max + 1)
                      for i in range(len(t) - n + 1)}) for t in texts]
     if vocabulary is None:
-        min_count = _positive_int("min_count", min_count)
+        min_count = checks.positive_int(min_count, "min_count")
         seen = collections.Counter(g for doc in grams for g in doc)
         vocabulary = {g: i for i, g in enumerate(sorted(g for g, c in seen.items() if c >= min_count))}
     cols = [[vocabulary[g] for g in doc if g in vocabulary] for doc in grams]
@@ -229,9 +218,9 @@ class LogisticRegression:
     """
 
     def __init__(self, l2=1e-3, max_iter=2000, tol=1e-5):
-        if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not l2 > 0:
-            raise ValueError(f"l2 must be a number > 0, got {l2!r}.")
-        self.l2, self.max_iter, self.tol = float(l2), _positive_int("max_iter", max_iter), float(tol)
+        self.l2 = checks.number(l2, "l2", low=0, low_open=True)
+        self.max_iter = checks.positive_int(max_iter, "max_iter")
+        self.tol = checks.number(tol, "tol", low=0)
         self.coef_ = self.intercept_ = None
 
     @staticmethod
@@ -358,7 +347,7 @@ def nearest_neighbour(train_x, train_y, query_x, *, batch_size=1024):
     train, query = train.reshape(len(train), -1), query.reshape(len(query), -1)
     if not (np.isfinite(train).all() and np.isfinite(query).all()):
         raise ValueError("train_x or query_x holds NaN or infinite values.")
-    batch_size = _positive_int("batch_size", batch_size)
+    batch_size = checks.positive_int(batch_size, "batch_size")
     sq = (train**2).sum(axis=1)  # (n,)
     nearest = np.empty(len(query), dtype=np.int64)
     for i in range(0, len(query), batch_size):

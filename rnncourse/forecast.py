@@ -18,6 +18,8 @@ Everything is NumPy; nothing here imports Keras.
 
 import numpy as np
 
+from rnncourse import checks
+
 __all__ = [
     "LinearForecaster",
     "mae",
@@ -26,12 +28,6 @@ __all__ = [
     "rmse",
     "seasonal_naive_forecast",
 ]
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def _series_of(inputs, column):
@@ -45,10 +41,8 @@ def _series_of(inputs, column):
         raise ValueError(
             f"inputs must have shape (n, width) or (n, width, features), got shape {arr.shape}."
         )
-    if isinstance(column, bool) or not isinstance(column, (int, np.integer)) or not (
-        -arr.shape[2] <= column < arr.shape[2]
-    ):
-        raise ValueError(f"column must index one of {arr.shape[2]} features, got {column!r}.")
+    column = checks.integer(column, "column", low=-arr.shape[2], high=arr.shape[2] - 1,
+                            about=f"(an index into {arr.shape[2]} features)")
     return arr[:, :, column]  # (n, width)
 
 
@@ -70,7 +64,7 @@ def persistence_forecast(inputs, horizon, column=0):
         >>> persistence_forecast(np.array([[1.0, 2.0, 3.0]]), horizon=2)
         array([[3., 3.]])
     """
-    horizon = _positive_int("horizon", horizon)
+    horizon = checks.positive_int(horizon, "horizon")
     series = _series_of(inputs, column)  # (n, width)
     return np.repeat(series[:, -1:], horizon, axis=1)  # (n, horizon)
 
@@ -101,8 +95,8 @@ def seasonal_naive_forecast(inputs, season, horizon, column=0):
         >>> seasonal_naive_forecast(np.array([[1.0, 2.0, 3.0, 4.0]]), season=2, horizon=3)
         array([[3., 4., 3.]])
     """
-    season = _positive_int("season", season)
-    horizon = _positive_int("horizon", horizon)
+    season = checks.positive_int(season, "season")
+    horizon = checks.positive_int(horizon, "horizon")
     series = _series_of(inputs, column)  # (n, width)
     width = series.shape[1]
     if width < season:
@@ -139,16 +133,14 @@ class LinearForecaster:
     """
 
     def __init__(self, l2=1.0):
-        if isinstance(l2, bool) or not isinstance(l2, (int, float, np.floating)) or not l2 >= 0:
-            raise ValueError(f"l2 must be a number >= 0, got {l2!r}.")
-        self.l2 = float(l2)
+        self.l2 = checks.number(l2, "l2", low=0)
         self.coef_ = None
         self.intercept_ = None
         self._input_shape = None
 
     @staticmethod
     def _flatten(inputs):
-        arr = np.asarray(inputs, dtype="float64")
+        arr = checks.finite_array(inputs, "inputs")
         if arr.ndim not in (2, 3):
             raise ValueError(
                 f"inputs must have shape (n, width) or (n, width, features), got shape {arr.shape}."
@@ -166,7 +158,7 @@ class LinearForecaster:
             The forecaster itself, so ``LinearForecaster().fit(x, y).predict(x2)`` works.
         """
         x = self._flatten(inputs)  # (n, d)
-        y = np.asarray(targets, dtype="float64")
+        y = checks.finite_array(targets, "targets")
         y = y[:, None] if y.ndim == 1 else y  # (n, horizon)
         if y.ndim != 2 or len(y) != len(x):
             raise ValueError(
@@ -194,7 +186,8 @@ class LinearForecaster:
 
 
 def _pair(y_true, y_pred):
-    a, b = np.asarray(y_true, dtype="float64"), np.asarray(y_pred, dtype="float64")
+    note = "A NaN forecast usually comes from a diverged model or NaN inputs."
+    a, b = checks.finite_array(y_true, "y_true"), checks.finite_array(y_pred, "y_pred", note=note)
     if a.shape != b.shape:
         raise ValueError(
             f"y_true and y_pred must have the same shape, got {a.shape} and {b.shape}."
@@ -248,8 +241,8 @@ def mase(y_true, y_pred, history, season=1):
         >>> mase([3.0, 4.0], [3.5, 4.5], history=[1.0, 2.0, 3.0])  # 0.5 / 1.0
         0.5
     """
-    season = _positive_int("season", season)
-    hist = np.asarray(history, dtype="float64")
+    season = checks.positive_int(season, "season")
+    hist = checks.finite_array(history, "history")
     if hist.ndim != 1 or len(hist) <= season:
         raise ValueError(
             f"history must be a 1-D series longer than season={season}, got shape {hist.shape}."

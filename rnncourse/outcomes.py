@@ -12,6 +12,8 @@ import math
 import os
 import time
 
+from rnncourse import checks
+
 __all__ = ["OUTCOMES_ENV", "check_outcome", "read_outcomes"]
 
 #: Name of the environment variable that points at the JSON-lines file.
@@ -46,24 +48,25 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
     Raises:
         AssertionError: the outcome is not met; the message states the value,
             the bound and the baseline.
-        ValueError: a bad argument: an unknown ``goal``, a bool, or a value,
-            bound, baseline or margin that is NaN or infinite (a NaN or
-            infinite value is recorded as not met before the error is raised).
+        ValueError: a bad argument: an unknown ``goal``; a value, bound,
+            baseline or margin that is not one real number (a bool such as
+            ``acc > 0.9``, a string) or is NaN or infinite (a NaN or infinite
+            value is recorded as not met before the error is raised).
 
     Example:
         >>> check_outcome("accuracy", 0.93, bound=0.9, baseline=0.5, margin=0.3)
         OK accuracy: 0.93 (>= 0.9; baseline 0.5)
     """
-    if goal not in _GOALS:
-        raise ValueError(f"goal must be one of {_GOALS}, got {goal!r}.")
-    value = _as_float("value", value)
-    bound = _as_float("bound", bound)
+    checks.choice(goal, "goal", _GOALS, caller="check_outcome")
+    value = checks.number(value, "value", finite=False, caller="check_outcome",
+                          about="(the measured figure itself, e.g. the accuracy)")
+    bound = checks.number(bound, "bound", caller="check_outcome")
     if baseline is not None:
-        baseline = _as_float("baseline", baseline)
+        baseline = checks.number(baseline, "baseline", caller="check_outcome")
     if margin is not None:
         if baseline is None:
             raise ValueError("margin= needs a baseline=; pass the baseline's figure too.")
-        margin = _as_float("margin", margin)
+        margin = checks.number(margin, "margin", caller="check_outcome")
     if not math.isfinite(value):
         # NaN or +-inf means a diverged model or a broken metric, never a lesson
         # learnt: `inf >= bound` would otherwise pass a goal="max" outcome.
@@ -122,23 +125,6 @@ def _as_record(name, value, bound, goal, baseline, margin, passed, notebook):
         "notebook": notebook or os.environ.get("RNNCOURSE_NOTEBOOK"),
         "time": time.time(),
     }
-
-
-def _as_float(what, x):
-    if isinstance(x, bool):
-        # check_outcome("acc", acc > 0.9, bound=0.9) would compare True (1.0)
-        # with the bound and always pass: the comparison is check_outcome's job.
-        raise ValueError(
-            f"check_outcome({what}=...) needs a number, got the bool {x!r}: pass the "
-            "measured figure itself (e.g. the accuracy), not a comparison."
-        )
-    try:
-        out = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"check_outcome({what}=...) needs a number, got {x!r}.") from None
-    if what != "value" and not math.isfinite(out):  # the value gets its own message
-        raise ValueError(f"check_outcome({what}=...) must be finite, got {x!r}.")
-    return out
 
 
 def _record(record):

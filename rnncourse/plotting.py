@@ -4,7 +4,11 @@ Importing this module does not restyle matplotlib; every function draws on the
 axes it is given (or a new figure) and returns them.
 """
 
+import collections.abc
+
 import numpy as np
+
+from rnncourse import checks
 
 __all__ = ["COURSE_MAP", "draw_course_map", "draw_unrolled_rnn", "plot_attention", "plot_histories"]
 
@@ -50,8 +54,7 @@ def draw_unrolled_rnn(steps=4, ax=None, folded=True, gradients=False):
     Example:
         >>> ax = draw_unrolled_rnn(steps=3)  # x_1..x_3 -> h_1..h_3 -> y_1..y_3
     """
-    if not isinstance(steps, int) or not 1 <= steps <= 12:
-        raise ValueError(f"steps must be an int from 1 to 12, got {steps!r}.")
+    steps = checks.integer(steps, "steps", low=1, high=12)
     ax = _axes(ax, (2.2 * steps + (3 if folded else 0), 3.6))
     x0 = 0.0
     if folded:
@@ -109,6 +112,12 @@ def plot_histories(histories, metric="loss", ax=None, logy=False, title=None):
     """
     from matplotlib.ticker import MaxNLocator
 
+    if not isinstance(histories, collections.abc.Mapping) or not histories:
+        raise ValueError(
+            "histories must be a non-empty dict of label -> History (or its .history dict), "
+            "e.g. plot_histories({'SimpleRNN': history}), got "
+            + (f"{type(histories).__name__}." if histories else f"{histories!r}.")
+        )
     ax = _axes(ax, (6, 3.5))
     for label, hist in histories.items():
         values = getattr(hist, "history", hist)
@@ -140,7 +149,11 @@ def plot_attention(weights, source_tokens, target_tokens, ax=None, title="attent
     Returns:
         The axes.
     """
-    weights = np.asarray(weights)
+    for name, tokens in (("source_tokens", source_tokens), ("target_tokens", target_tokens)):
+        if not isinstance(tokens, collections.abc.Sequence | np.ndarray):
+            raise ValueError(f"{name} must be a list of labels, one per {name.split('_')[0]} "
+                             f"step, got {tokens!r}.")
+    weights = checks.finite_array(weights, "weights", note="A NaN weight comes from a diverged model.")
     expected = (len(target_tokens), len(source_tokens))
     if weights.shape != expected:
         raise ValueError(f"weights must have shape (targets, sources) = {expected}, got {weights.shape}.")

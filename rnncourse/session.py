@@ -13,6 +13,8 @@ import sys
 import tempfile
 import warnings
 
+from rnncourse import checks
+
 __all__ = ["QUIET_ENV", "device_summary", "import_tensorflow_quietly", "setup"]
 
 #: Environment that TensorFlow reads once, at import. ``TF_ENABLE_ONEDNN_OPTS``
@@ -44,8 +46,7 @@ def setup(seed=42, *, quiet=True, verbose=True):
         >>> info["seed"]
         0
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"setup(seed=...) takes a non-negative int, got {seed!r}.")
+    seed = checks.non_negative_int(seed, "seed", caller="setup")
     if quiet:
         if "tensorflow" in sys.modules and not _state["quieted"]:  # a rerun of setup() is fine
             warnings.warn(

@@ -17,9 +17,9 @@ where a plain RNN's memory ends and a gated one (LSTM, GRU) keeps going:
 the figure a model has to beat to have learned anything.
 """
 
-import numbers
-
 import numpy as np
+
+from rnncourse import checks
 
 __all__ = ["adding_problem", "adding_problem_baseline", "copy_task", "recall_task"]
 
@@ -27,18 +27,8 @@ __all__ = ["adding_problem", "adding_problem_baseline", "copy_task", "recall_tas
 def _rng(seed, fn):
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(
-            f"{fn}(seed=...) takes a non-negative int, a numpy.random.Generator or None, "
-            f"got seed={seed!r}."
-        )
-    return np.random.default_rng(int(seed))
-
-
-def _check_int(fn, name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{fn}({name}=...) must be an int >= {minimum}, got {name}={value!r}.")
-    return int(value)
+    return np.random.default_rng(checks.non_negative_int(
+        seed, "seed", caller=fn, about="(or a numpy.random.Generator, or None)"))
 
 
 def adding_problem(n, length, *, span=None, low=-1.0, high=1.0, seed=None):
@@ -77,18 +67,13 @@ def adding_problem(n, length, *, span=None, low=-1.0, high=1.0, seed=None):
         True
     """
     fn = "adding_problem"
-    n = _check_int(fn, "n", n, 1)
-    length = _check_int(fn, "length", length, 2)
+    n = checks.positive_int(n, "n", caller=fn)
+    length = checks.integer(length, "length", low=2, caller=fn)
     if span is None:
         span = max(2, length // 2)
-    span = _check_int(fn, "span", span, 2)
-    if span > length:
-        raise ValueError(
-            f"adding_problem(span=...) must be at most length={length} (the marked steps "
-            f"lie in the first span steps), got span={span}."
-        )
-    if not float(low) < float(high):
-        raise ValueError(f"adding_problem needs low < high, got low={low!r}, high={high!r}.")
+    span = checks.integer(span, "span", low=2, high=length, caller=fn,
+                          about=f"(the marked steps lie in the first span of length={length} steps)")
+    low, high = _range(fn, low, high)
     rng = _rng(seed, fn)
     values = rng.uniform(low, high, size=(n, length)).astype("float32")  # (n, time)
     first = rng.integers(0, span, size=n)  # (n,)
@@ -114,11 +99,15 @@ def adding_problem_baseline(low=-1.0, high=1.0):
         >>> round(adding_problem_baseline(), 4)  # numbers in [-1, 1)
         0.6667
     """
-    if not float(low) < float(high):
-        raise ValueError(
-            f"adding_problem_baseline needs low < high, got low={low!r}, high={high!r}."
-        )
-    return 2.0 * (float(high) - float(low)) ** 2 / 12.0
+    low, high = _range("adding_problem_baseline", low, high)
+    return 2.0 * (high - low) ** 2 / 12.0
+
+
+def _range(fn, low, high):
+    low, high = checks.number(low, "low", caller=fn), checks.number(high, "high", caller=fn)
+    if not low < high:
+        raise ValueError(f"{fn} needs low < high, got low={low!r}, high={high!r}.")
+    return low, high
 
 
 def recall_task(n, length, n_symbols=4, *, position=0, one_hot=True, seed=None):
@@ -151,16 +140,11 @@ def recall_task(n, length, n_symbols=4, *, position=0, one_hot=True, seed=None):
         True
     """
     fn = "recall_task"
-    n = _check_int(fn, "n", n, 1)
-    length = _check_int(fn, "length", length, 1)
-    n_symbols = _check_int(fn, "n_symbols", n_symbols, 2)
-    if isinstance(position, bool) or not isinstance(position, numbers.Integral) or not (
-        -length <= position < length
-    ):
-        raise ValueError(
-            f"recall_task(position=...) must be an int in [-{length}, {length}) for "
-            f"length={length}, got position={position!r}."
-        )
+    n = checks.positive_int(n, "n", caller=fn)
+    length = checks.positive_int(length, "length", caller=fn)
+    n_symbols = checks.integer(n_symbols, "n_symbols", low=2, caller=fn)
+    position = checks.integer(position, "position", low=-length, high=length - 1, caller=fn,
+                              about=f"(a step of length={length}, negative from the end)")
     rng = _rng(seed, fn)
     symbols = rng.integers(0, n_symbols, size=(n, length)).astype("int32")  # (n, time)
     y = symbols[:, position].copy()  # (n,)
@@ -202,10 +186,8 @@ def copy_task(n, n_copy=5, delay=20, n_symbols=8, *, seed=None):
         (True, 6)
     """
     fn = "copy_task"
-    n = _check_int(fn, "n", n, 1)
-    n_copy = _check_int(fn, "n_copy", n_copy, 1)
-    delay = _check_int(fn, "delay", delay, 1)
-    n_symbols = _check_int(fn, "n_symbols", n_symbols, 1)
+    n, n_copy, delay, n_symbols = (checks.positive_int(value, name, caller=fn) for name, value in (
+        ("n", n), ("n_copy", n_copy), ("delay", delay), ("n_symbols", n_symbols)))
     rng = _rng(seed, fn)
     steps = 2 * n_copy + delay
     symbols = rng.integers(1, n_symbols + 1, size=(n, n_copy)).astype("int32")  # (n, n_copy)

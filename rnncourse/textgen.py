@@ -17,9 +17,9 @@ batch of rows at once, each row with its own temperature if you like.
   interpolated smoothed n-gram models over token ids that score held-out text.
 """
 
-import numbers
-
 import numpy as np
+
+from rnncourse import checks
 
 __all__ = ["KneserNey", "WittenBell", "sample_next", "softmax_with_temperature", "top_k_tokens"]
 
@@ -30,21 +30,25 @@ def _as_logits(logits):
         raise ValueError(
             f"logits must have a last axis with one score per token, got shape {arr.shape}."
         )
-    if np.isnan(arr).any():
-        raise ValueError("logits contain NaN; check the model's output before sampling.")
+    checks.finite_array(arr, "logits", allow_neg_inf=True,
+                        note="Check the model's output before sampling (NaN: did it diverge?); "
+                        "-inf is allowed, to rule a token out.")
+    if (arr.max(axis=-1) == -np.inf).any():
+        raise ValueError("logits are -inf for every token of a row: nothing is left to pick.")
     return arr
 
 
 def _check_top_k(top_k, vocab_size):
     if top_k is None:
         return None
-    if isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral) or top_k < 1:
-        raise ValueError(f"top_k must be a positive integer or None, got {top_k!r}.")
-    return min(int(top_k), vocab_size)
+    return min(checks.positive_int(top_k, "top_k", about="or None"), vocab_size)
 
 
 def _temperatures(temperature, batch_shape):
-    temp = np.asarray(temperature, dtype=np.float64)
+    try:
+        temp = np.asarray(temperature, dtype=np.float64)
+    except (TypeError, ValueError):
+        temp = np.array(np.nan)
     if np.isnan(temp).any() or (temp < 0).any():
         raise ValueError(f"temperature must be >= 0 (0 means greedy), got {temperature!r}.")
     try:
@@ -78,8 +82,9 @@ def softmax_with_temperature(logits, temperature=1.0, top_k=None):
         summing to 1.
 
     Raises:
-        ValueError: ``logits`` has no token axis or contains NaN, a
-            temperature is negative, or ``top_k`` is not a positive integer.
+        ValueError: ``logits`` has no token axis or contains NaN or ``+inf``
+            (``-inf`` rules a token out), a temperature is negative, or
+            ``top_k`` is not a positive integer.
 
     Example:
         >>> probs = softmax_with_temperature([2.0, 1.0, 0.0], temperature=1.0)
@@ -132,7 +137,13 @@ def sample_next(logits, temperature=1.0, top_k=None, rng=None):
         >>> ids = sample_next(logits, temperature=1.0, rng=0)  # ids.shape == (2,)
     """
     probs = softmax_with_temperature(logits, temperature, top_k)  # (..., vocab)
-    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    gen = rng
+    if not isinstance(rng, np.random.Generator):
+        try:
+            gen = np.random.default_rng(None if rng is None else checks.non_negative_int(rng, "rng"))
+        except ValueError:
+            raise ValueError(f"rng must be a numpy.random.Generator, a non-negative integer seed "
+                             f"or None, got rng={rng!r}.") from None
     cdf = np.cumsum(probs, axis=-1)  # (..., vocab)
     u = gen.random(probs.shape[:-1] + (1,)) * cdf[..., -1:]  # (..., 1)
     ids = (cdf <= u).sum(axis=-1)  # (...,): the first index whose cdf passes u
@@ -165,16 +176,17 @@ def top_k_tokens(probs, k):
         >>> ids.tolist(), p.tolist()
         ([1, 2], [0.6, 0.3])
     """
-    arr = np.asarray(probs, dtype=np.float64)
+    arr = checks.finite_array(probs, "probs", allow_neg_inf=True)
     if arr.ndim == 0 or arr.shape[-1] == 0:
         raise ValueError(
             f"probs must have a last axis with one value per token, got shape {arr.shape}."
         )
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}.")
-    k = min(int(k), arr.shape[-1])
+    k = min(checks.positive_int(k, "k"), arr.shape[-1])
     ids = np.argsort(-arr, axis=-1, kind="stable")[..., :k]  # (..., k)
     return ids.astype(np.int64), np.take_along_axis(arr, ids, axis=-1)
+
+
+_ENCODE = "Count and score token ids, as Vocabulary.encode gives them."
 
 
 def _ngram_codes(ids, n, vocab_size):
@@ -250,24 +262,16 @@ class KneserNey:
     """
 
     def __init__(self, ids, order, vocab_size):
-        if isinstance(order, bool) or not isinstance(order, numbers.Integral) or order < 1:
-            raise ValueError(f"order must be a positive integer, got {order!r}.")
-        if (
-            isinstance(vocab_size, bool)
-            or not isinstance(vocab_size, numbers.Integral)
-            or vocab_size < 1
-        ):
-            raise ValueError(f"vocab_size must be a positive integer, got {vocab_size!r}.")
-        if int(vocab_size) ** int(order) >= 2**62:
+        order = checks.positive_int(order, "order")
+        vocab_size = checks.positive_int(vocab_size, "vocab_size")
+        if vocab_size**order >= 2**62:
             raise ValueError(
                 f"vocab_size ** order = {vocab_size}**{order} is too large to code n-grams as int64."
             )
-        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        ids = checks.ids(ids, "ids", high=vocab_size, what="token ids", note=_ENCODE).reshape(-1)
         if len(ids) < order:
-            raise ValueError(f"need at least order = {order} ids to count, got {len(ids)}.")
-        if ids.min() < 0 or ids.max() >= vocab_size:
-            raise ValueError(f"ids must lie in [0, {vocab_size}), got {ids.min()}..{ids.max()}.")
-        self.order, self.vocab_size = int(order), int(vocab_size)
+            raise ValueError(f"ids must hold at least order = {order} ids to count, got {len(ids)}.")
+        self.order, self.vocab_size = order, vocab_size
         # counts[k - 1]: (sorted k-gram codes, how often each occurs), k = 1 .. order.
         self._counts = [
             _count_codes(_ngram_codes(ids, k, vocab_size), vocab_size**k)
@@ -303,12 +307,17 @@ class KneserNey:
             ``np.ndarray`` of ``float64``, shape ``(n,)``, all finite.
         """
         order = self._check_order(order)
-        targets = np.asarray(targets, dtype=np.int64).reshape(-1)  # (n,)
-        contexts = np.asarray(contexts, dtype=np.int64).reshape(len(targets), -1)  # (n, m)
+        v = self.vocab_size
+        targets = checks.ids(targets, "targets", high=v, what="token ids", note=_ENCODE).reshape(-1)
+        contexts = checks.ids(contexts, "contexts", high=v, what="token ids", note=_ENCODE)
+        if contexts.size % max(len(targets), 1) or (contexts.ndim == 2 and len(contexts) != len(targets)):
+            raise ValueError(f"contexts must have one row per target, shape ({len(targets)}, m), "
+                             f"got shape {contexts.shape}.")
+        contexts = contexts.reshape(len(targets), -1)  # (n, m)
         if order > 1 and contexts.shape[1] < order - 1:
             raise ValueError(
-                f"an order-{order} model needs {order - 1} context ids per target, "
-                f"got {contexts.shape[1]}."
+                f"contexts must hold order - 1 = {order - 1} ids per target for an order-{order} "
+                f"model, got {contexts.shape[1]}."
             )
         p = np.full(len(targets), 1.0 / self.vocab_size)  # (n,): order 0, uniform
         for k in range(1, order + 1):
@@ -331,13 +340,7 @@ class KneserNey:
     def _check_order(self, order):
         if order is None:
             return self.order
-        if (
-            isinstance(order, bool)
-            or not isinstance(order, numbers.Integral)
-            or not 1 <= order <= self.order
-        ):
-            raise ValueError(f"order must be an integer from 1 to {self.order}, got {order!r}.")
-        return int(order)
+        return checks.integer(order, "order", low=1, high=self.order)
 
     def _table(self, k, top):
         """Counts of order k (plain at the top order, continuation below), per-context sums, D."""

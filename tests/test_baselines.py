@@ -29,10 +29,10 @@ def test_markov_table_order_zero_is_the_base_rate():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(sequence=[0, 2, 1], order=1), r"states in \[0, 2\)"),
-        (dict(sequence=[0.0, 1.0], order=1), "integer states"),
-        (dict(sequence=[0, 1], order=-1), "order must be an integer >= 0"),
-        (dict(sequence=[0, 1], order=1, alpha=0), "alpha must be a number > 0"),
+        (dict(sequence=[0, 2, 1], order=1), r"sequence must be states in \[0, 2\), got 2"),
+        (dict(sequence=[0.0, 1.0], order=1), r"sequence must be integer states, got whole numbers of dtype float64.*astype\(int\)"),
+        (dict(sequence=[0, 1], order=-1), "order must be a non-negative integer, got order=-1"),
+        (dict(sequence=[0, 1], order=1, alpha=0), "alpha must be a finite number > 0, got alpha=0"),
         (dict(sequence=[0], order=1), "more than order"),
     ],
 )
@@ -101,7 +101,7 @@ def test_logistic_regression_reaches_zero_gradient_sparse_and_dense_alike():
 
 
 def test_logistic_regression_rejects_bad_input():
-    with pytest.raises(ValueError, match="l2 must be a number > 0"):
+    with pytest.raises(ValueError, match="l2 must be a finite number > 0"):
         LogisticRegression(l2=0)
     with pytest.raises(ValueError, match="integer labels"):
         LogisticRegression().fit([[0.0], [1.0]], np.array([0.2, 0.9]))

@@ -294,7 +294,7 @@ def test_composition_is_deterministic_and_checks_its_arguments(handwriting):
     b = images.compose_digit_strings(handwriting["train"], 10, seed=5)
     assert a.texts == b.texts and np.array_equal(a.images, b.images)
     assert images.compose_digit_strings(handwriting["train"], 10, seed=6).texts != a.texts
-    with pytest.raises(ValueError, match="too narrow"):
+    with pytest.raises(ValueError, match=r"width must be an integer >= 50 \(5 digits with gaps up to 2 need 50"):
         images.compose_digit_strings(handwriting["train"], 2, width=30)
     with pytest.raises(ValueError, match="min_digits"):
         images.compose_digit_strings(handwriting["train"], 2, min_digits=4, max_digits=3)

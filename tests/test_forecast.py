@@ -53,13 +53,13 @@ def test_bad_arguments_name_the_argument():
     x = np.zeros((3, 5))
     with pytest.raises(ValueError, match="season=6 needs input windows of at least 6"):
         seasonal_naive_forecast(x, season=6, horizon=1)
-    with pytest.raises(ValueError, match="horizon must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="horizon must be a positive integer, got horizon=0"):
         persistence_forecast(x, 0)
-    with pytest.raises(ValueError, match="column must index one of 2 features, got 2"):
+    with pytest.raises(ValueError, match=r"column must be an integer from -2 to 1 \(an index into 2 features\), got column=2"):
         persistence_forecast(np.zeros((3, 5, 2)), 1, column=2)
     with pytest.raises(ValueError, match="inputs must have shape"):
         persistence_forecast(np.zeros(5), 1)
-    with pytest.raises(ValueError, match="l2 must be a number >= 0, got -1"):
+    with pytest.raises(ValueError, match="l2 must be a finite number >= 0, got l2=-1"):
         LinearForecaster(l2=-1)
 
 

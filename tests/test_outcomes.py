@@ -1,6 +1,7 @@
 import json
 import math
 
+import numpy as np
 import pytest
 
 from rnncourse import check_outcome
@@ -40,7 +41,7 @@ def test_min_goal_for_losses():
 
 
 @pytest.mark.parametrize("goal", ["max", "min"])
-@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, "nan", "inf"])
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, np.float32("nan"), np.float64("inf")])
 def test_non_finite_value_is_rejected_for_both_goals(goal, value):
     # inf >= bound and -inf <= bound would pass a plain comparison: both must fail.
     with pytest.raises(ValueError, match=r"'metric': the value is .*not a finite number"):
@@ -63,23 +64,35 @@ def test_non_finite_value_is_recorded_as_not_met(tmp_path, monkeypatch):
     assert "NaN" not in path.read_text()  # strict JSON, readable by any parser
 
 
-@pytest.mark.parametrize("flag", [True, False])
+@pytest.mark.parametrize("flag", [True, False, np.True_, np.float64(0.95) > 0.9])
 def test_a_bool_is_not_a_measurement(flag):
-    with pytest.raises(ValueError, match="got the bool"):
+    with pytest.raises(ValueError, match=r"got the bool value=.*not a comparison"):
         check_outcome("acc", flag, bound=0.9)
+
+
+@pytest.mark.parametrize("value", ["0.93", "nan", None, [0.9, 0.95]])
+def test_a_string_or_several_numbers_is_not_a_measurement(value):
+    with pytest.raises(ValueError, match=r"check_outcome\(value=\.\.\.\) must be a number"):
+        check_outcome("acc", value, bound=0.9)
+
+
+def test_numpy_and_size_one_values_are_measurements(capsys):
+    check_outcome("acc", np.float32(0.93), bound=np.int64(0), baseline=np.float64(0.5), margin=np.float32(0.1))
+    check_outcome("acc", np.array([0.93]), bound=0.9)
+    assert capsys.readouterr().out.count("OK acc") == 2
 
 
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"goal": "up"}, "goal must be one of"),
+        ({"goal": "up"}, r"goal=...\) must be one of \(.max., .min.\), got goal=.up."),
         ({"margin": 0.1}, "margin= needs a baseline"),
-        ({"bound": "high"}, "bound=...\\) needs a number"),
-        ({"bound": math.inf}, "must be finite"),
-        ({"bound": math.nan}, "must be finite"),
-        ({"bound": True}, "got the bool"),
-        ({"baseline": -math.inf}, "must be finite"),
-        ({"baseline": 0.5, "margin": math.nan}, "must be finite"),
+        ({"bound": "high"}, "bound=...\\) must be a finite number, got bound='high'"),
+        ({"bound": math.inf}, "bound=...\\) must be a finite number, got bound=inf"),
+        ({"bound": math.nan}, "bound=...\\) must be a finite number, got bound=nan"),
+        ({"bound": True}, "got the bool bound=True"),
+        ({"baseline": -math.inf}, "baseline=...\\) must be a finite number, got baseline=-inf"),
+        ({"baseline": 0.5, "margin": math.nan}, "margin=...\\) must be a finite number, got margin=nan"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, message):

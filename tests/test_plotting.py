@@ -20,7 +20,7 @@ def test_unrolled_drawing_has_one_box_per_step():
 
 @pytest.mark.parametrize("steps", [0, 13, 2.5])
 def test_unrolled_bad_steps(steps):
-    with pytest.raises(ValueError, match="steps must be an int from 1 to 12"):
+    with pytest.raises(ValueError, match="steps must be an integer from 1 to 12, got steps="):
         plotting.draw_unrolled_rnn(steps=steps)
 
 

@@ -28,6 +28,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from rnncourse import checks
+from rnncourse.checks import SPLITS
 from rnncourse.data._store import data_path
 
 __all__ = [
@@ -51,8 +53,6 @@ __all__ = [
 SAMPLE_RATE = 8000
 #: The spoken word for each label: ``DIGIT_WORDS[3] == "three"``.
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-#: The split names the loaders return, in order.
-SPLITS = ("train", "validation", "test")
 _CHUNK = 64  # clips per block inside log_mel
 #: Longest digit string in ``digit_strings``; ``labels`` are padded to this width.
 MAX_DIGITS = 5
@@ -130,11 +130,6 @@ N_SPEAKERS = 9
 N_COEFFS = 12
 
 
-def _check_split(split):
-    if split is not None and split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS} or None, got {split!r}.")
-
-
 def _read_csv(relpath):
     with open(data_path(relpath), newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -191,11 +186,7 @@ def pad_waveforms(waveforms, max_length=None):
         shapes = sorted({c.shape for c in clips if c.ndim != 1})
         raise ValueError(f"waveforms must be 1-D clips, got clips of shape {', '.join(map(str, shapes))}.")
     longest = max((len(c) for c in clips), default=0)
-    if max_length is None:
-        max_length = longest
-    if int(max_length) < 1:
-        raise ValueError(f"max_length must be a positive int, got {max_length!r}.")
-    max_length = int(max_length)
+    max_length = checks.positive_int(longest if max_length is None else max_length, "max_length")
     padded = np.zeros((len(clips), max_length), dtype=np.float32)  # (n, max_length)
     lengths = np.zeros(len(clips), dtype=np.int64)
     for i, clip in enumerate(clips):
@@ -256,7 +247,7 @@ def load_spoken_digits(split=None, padded=False):
         >>> len(train.waveforms), train.labels[:3].tolist(), train.sample_rate
         (680, [3, 9, 4], 8000)
     """
-    _check_split(split)
+    checks.split(split)
     out = {}
     for name, rows, waves, lengths in _splits("spoken_digits", padded):
         out[name] = SpokenDigits(
@@ -296,7 +287,7 @@ def load_digit_strings(split=None, padded=False):
         >>> test.digits[0], test.texts[0], test.labels[0].tolist()
         ('89594', 'eight nine five nine four', [8, 9, 5, 9, 4])
     """
-    _check_split(split)
+    checks.split(split)
     out = {}
     for name, rows, waves, lengths in _splits("digit_strings", padded):
         digits = [r["digits"] for r in rows]
@@ -343,7 +334,7 @@ def load_japanese_vowels(split=None, padded=False):
         >>> len(train.frames), train.frames[0].shape, train.labels[:3].tolist()
         (225, (20, 12), [0, 0, 0])
     """
-    _check_split(split)
+    checks.split(split)
     name = "japanese_vowels"
     rows = _read_csv(f"{name}/utterances.csv")
     with np.load(data_path(f"{name}/{name}.npz"), allow_pickle=False) as npz:
@@ -367,6 +358,9 @@ def load_japanese_vowels(split=None, padded=False):
     return out if split is None else out[split]
 
 
+_NAN_NOTE = "Clean or drop those clips first (a NaN sample makes every feature of its frames NaN)."
+
+
 def _as_batch(waveforms, lengths, arg="waveforms"):
     """Return (padded float64 (batch, samples), lengths int64 (batch,))."""
     if isinstance(waveforms, np.ndarray) and waveforms.ndim == 2:
@@ -376,7 +370,7 @@ def _as_batch(waveforms, lengths, arg="waveforms"):
         lengths = np.asarray(lengths, dtype=np.int64)
         if lengths.shape != (len(batch),) or (lengths < 0).any() or (lengths > batch.shape[1]).any():
             raise ValueError(f"lengths must be {len(batch)} ints in [0, {batch.shape[1]}], got {lengths!r}.")
-        return batch, lengths
+        return checks.finite_array(batch, arg, note=_NAN_NOTE), lengths
     if isinstance(waveforms, np.ndarray) and waveforms.ndim == 1 and waveforms.dtype != object:
         raise ValueError(f"{arg} must be a batch: a list of 1-D clips or a 2-D array "
                          f"(batch, samples); got one 1-D array of shape {waveforms.shape}. "
@@ -384,7 +378,7 @@ def _as_batch(waveforms, lengths, arg="waveforms"):
     if lengths is not None:
         raise ValueError(f"lengths is only for a 2-D padded {arg} array; a list gives its own lengths.")
     padded, lengths = pad_waveforms(waveforms)
-    return padded.astype(np.float64), lengths
+    return checks.finite_array(padded, arg, note=_NAN_NOTE), lengths
 
 
 def _hz_to_mel(hz):
@@ -443,20 +437,20 @@ def log_mel(waveforms, sample_rate, n_mels=40, frame_length=None, frame_step=Non
         >>> feats.shape[0], feats.shape[2]  # (batch, frames, n_mels)
         (8, 40)
     """
-    if not isinstance(sample_rate, (int, np.integer)) or sample_rate <= 0:
-        raise ValueError(f"sample_rate must be a positive int (Hz), got {sample_rate!r}.")
+    sample_rate = checks.positive_int(sample_rate, "sample_rate", about="(Hz)")
     if frame_length is None:
         frame_length = int(round(0.025 * sample_rate))
     if frame_step is None:
         frame_step = int(round(0.010 * sample_rate))
-    for arg, value in (("n_mels", n_mels), ("frame_length", frame_length), ("frame_step", frame_step)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{arg} must be a positive int, got {value!r}.")
+    n_mels = checks.positive_int(n_mels, "n_mels")
+    frame_length = checks.positive_int(frame_length, "frame_length")
+    frame_step = checks.positive_int(frame_step, "frame_step")
     if fft_length is None:
         fft_length = 1 << int(np.ceil(np.log2(frame_length)))
-    if not isinstance(fft_length, (int, np.integer)) or fft_length < frame_length:
-        raise ValueError(f"fft_length must be an int >= frame_length ({frame_length}), got {fft_length!r}.")
-    fmax = sample_rate / 2.0 if fmax is None else float(fmax)
+    fft_length = checks.integer(fft_length, "fft_length", low=frame_length, about="(frame_length)")
+    fmin = checks.number(fmin, "fmin")
+    fmax = sample_rate / 2.0 if fmax is None else checks.number(fmax, "fmax")
+    log_floor = checks.number(log_floor, "log_floor", low=0, low_open=True)
     if not 0.0 <= fmin < fmax <= sample_rate / 2.0:
         raise ValueError(f"need 0 <= fmin < fmax <= sample_rate / 2 = {sample_rate / 2}, "
                          f"got fmin={fmin!r}, fmax={fmax!r}.")
@@ -512,8 +506,7 @@ def add_noise(waveforms, snr_db, seed=0, lengths=None):
         raise ValueError(f"snr_db must be a number (decibels), got {snr_db!r}.") from None
     if np.isnan(snr_db) or snr_db == -np.inf:
         raise ValueError(f"snr_db must be a finite number of decibels or inf, got {snr_db!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be an int, got {seed!r}.")
+    seed = checks.non_negative_int(seed, "seed")
     as_list = not (isinstance(waveforms, np.ndarray) and waveforms.ndim == 2)
     batch, lengths = _as_batch(waveforms, lengths)  # (batch, samples), (batch,)
     valid = np.arange(batch.shape[1])[None, :] < lengths[:, None]  # (batch, samples)

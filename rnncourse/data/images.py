@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from rnncourse import checks
+from rnncourse.checks import SPLITS
 from rnncourse.data._store import data_path
 
 __all__ = [
@@ -42,8 +44,6 @@ __all__ = [
     "load_shapes_captions",
 ]
 
-#: The split names the loaders return, in order.
-SPLITS = ("train", "validation", "test")
 #: Attribute values in ``shapes_captions`` (the words its captions use).
 COLOURS = ("red", "green", "blue", "yellow", "purple")
 SHAPES = ("circle", "square", "triangle", "diamond")
@@ -132,11 +132,6 @@ class DigitStringImages(NamedTuple):
 DIGIT_NAMES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
-def _check_split(split):
-    if split is not None and split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS} or None, got {split!r}.")
-
-
 def _read(name, npz_name, csv_name):
     npz_path = data_path(f"{name}/{npz_name}")
     csv_path = data_path(f"{name}/{csv_name}")
@@ -179,7 +174,7 @@ def load_shapes_captions(split=None):
         >>> test.images.shape, int(test.heldout.sum())
         ((1000, 32, 32, 3), 500)
     """
-    _check_split(split)
+    checks.split(split)
     images, rows = _read("shapes_captions", "shapes_captions.npz", "scenes.csv.gz")
     out = {}
     for name in SPLITS:
@@ -221,7 +216,7 @@ def load_emoji_captions(split=None):
         >>> train.images.shape, train.captions[0]
         ((1163, 32, 32, 3), '1st place medal')
     """
-    _check_split(split)
+    checks.split(split)
     images, rows = _read("emoji_captions", "emoji_captions.npz", "emoji.csv")
     out = {}
     for name in SPLITS:
@@ -258,7 +253,7 @@ def load_handwritten_digits(split=None):
         >>> train.images.shape, int(train.images.max()), train.labels[:5].tolist()
         ((1269, 8, 8), 16, [0, 1, 3, 4, 6])
     """
-    _check_split(split)
+    checks.split(split)
     images, rows = _read("handwritten_digits", "handwritten_digits.npz", "digits.csv")
     out = {}
     for name in SPLITS:
@@ -301,15 +296,13 @@ def compose_digit_strings(digits, n, seed=0, min_digits=3, max_digits=5, max_gap
     if images.ndim != 3 or images.shape[1:] != (8, 8) or len(images) != len(labels) or not len(images):
         raise ValueError(f"digits must be (images (m, 8, 8), labels (m,)) with m >= 1, got images of shape "
                          f"{images.shape} and {len(labels)} labels; pass load_handwritten_digits(split).")
-    if not 1 <= min_digits <= max_digits:
-        raise ValueError(f"need 1 <= min_digits <= max_digits, got {min_digits} and {max_digits}.")
-    if max_gap < 0:
-        raise ValueError(f"max_gap must be >= 0 columns, got {max_gap}.")
+    n, seed = checks.non_negative_int(n, "n"), checks.non_negative_int(seed, "seed")
+    max_digits = checks.positive_int(max_digits, "max_digits")
+    min_digits = checks.integer(min_digits, "min_digits", low=1, high=max_digits, about="(max_digits)")
+    max_gap = checks.non_negative_int(max_gap, "max_gap", about="(blank columns)")
     widest = max_digits * (8 + max_gap)
-    width = widest if width is None else int(width)
-    if width < widest:
-        raise ValueError(f"width {width} is too narrow: {max_digits} digits with gaps up to {max_gap} "
-                         f"need {widest} columns.")
+    width = checks.integer(widest if width is None else width, "width", low=widest,
+                           about=f"({max_digits} digits with gaps up to {max_gap} need {widest} columns)")
     rng = np.random.default_rng(seed)
     out = np.zeros((n, 8, width), dtype=np.float32)
     out_labels = np.full((n, max_digits), -1, dtype=np.int64)

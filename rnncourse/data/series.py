@@ -23,12 +23,11 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from rnncourse import checks
+from rnncourse.checks import SPLITS
 from rnncourse.data._store import data_path
 
 __all__ = ["SPLITS", "TimeSeries", "list_series", "load_series", "make_windows"]
-
-#: The split names, in time order.
-SPLITS = ("train", "validation", "test")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,9 +119,7 @@ class TimeSeries:
 
     def split(self, name):
         """Return the DataFrame of one split: ``"train"``, ``"validation"`` or ``"test"``."""
-        if name not in SPLITS:
-            raise ValueError(f"name must be one of {SPLITS}, got {name!r}.")
-        return getattr(self, name)
+        return getattr(self, checks.choice(name, "name", SPLITS))
 
     def _columns(self, columns):
         if columns is None:
@@ -293,9 +290,9 @@ def make_windows(array, input_width, horizon=1, stride=1, target_column=None):
         ([0.0, 1.0, 2.0], [3.0, 4.0])
     """
     arr = np.asarray(array)
-    for arg, value in (("input_width", input_width), ("horizon", horizon), ("stride", stride)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{arg} must be a positive integer, got {value!r}.")
+    input_width = checks.positive_int(input_width, "input_width")
+    horizon = checks.positive_int(horizon, "horizon")
+    stride = checks.positive_int(stride, "stride")
     if arr.ndim not in (1, 2):
         raise ValueError(f"array must have shape (time,) or (time, features), got shape {arr.shape}.")
     one_d = arr.ndim == 1
@@ -304,10 +301,10 @@ def make_windows(array, input_width, horizon=1, stride=1, target_column=None):
         if target_column not in (None, 0):
             raise ValueError(f"target_column must be None for a 1-D array, got {target_column!r}.")
         target_column = 0
-    elif target_column is not None and not (
-        isinstance(target_column, (int, np.integer)) and -arr.shape[1] <= target_column < arr.shape[1]
-    ):
-        raise ValueError(f"target_column must be an index into {arr.shape[1]} features or None, got {target_column!r}.")
+    elif target_column is not None:
+        target_column = checks.integer(target_column, "target_column", low=-arr.shape[1],
+                                       high=arr.shape[1] - 1,
+                                       about=f"(an index into {arr.shape[1]} features) or None")
     span = input_width + horizon
     if arr.shape[0] < span:
         raise ValueError(

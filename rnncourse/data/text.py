@@ -30,6 +30,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from rnncourse import checks
+from rnncourse.checks import SPLITS
 from rnncourse.data._store import data_path
 
 __all__ = [
@@ -47,8 +49,6 @@ __all__ = [
     "split_words",
 ]
 
-#: The split names every loader returns, in order.
-SPLITS = ("train", "validation", "test")
 
 
 class LabelledTexts(NamedTuple):
@@ -112,11 +112,6 @@ def _by_split(rows):
     for row in rows:
         out[row["split"]].append(row)
     return out
-
-
-def _check_split(split):
-    if split is not None and split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS} or None, got {split!r}.")
 
 
 def _select(result, split):
@@ -198,7 +193,7 @@ def load_shakespeare(split=None):
         >>> vocab.encode(text["validation"]).shape  # (445521,)
         (445521,)
     """
-    _check_split(split)
+    checks.split(split)
     parts = {name: [] for name in SPLITS}
     for play in load_shakespeare_plays():
         parts[play["split"]].append(play["text"])
@@ -234,7 +229,7 @@ def load_reviews(split=None):
         >>> len(texts), labels.shape, labels.dtype.name
         (10164, (10164,), 'int64')
     """
-    _check_split(split)
+    checks.split(split)
     groups = _by_split(_read_csv("reviews/reviews.csv"))
     result = {
         name: LabelledTexts(
@@ -276,7 +271,7 @@ def load_number_translation(split=None):
         >>> test.english[i], test.german_tokens[i]
         ('one thousand, two hundred and thirty-four', 'ein tausend zwei hundert vier und dreißig')
     """
-    _check_split(split)
+    checks.split(split)
     groups = _by_split(_read_csv("number_translation/numbers.csv"))
     result = {
         name: NumberPairs(
@@ -318,9 +313,9 @@ def load_sentence_pairs(split=None, max_words=None):
         >>> len(de) == len(en)
         True
     """
-    _check_split(split)
-    if max_words is not None and (isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1):
-        raise ValueError(f"max_words must be a positive integer or None, got {max_words!r}.")
+    checks.split(split)
+    if max_words is not None:
+        max_words = checks.positive_int(max_words, "max_words", about="or None (all pairs)")
     groups = _by_split(_read_csv("sentence_pairs/pairs.csv"))
     result = {}
     for name, rows in groups.items():
@@ -393,8 +388,7 @@ class Vocabulary:
     pad_id, unk_id, start_id, end_id = 0, 1, 2, 3
 
     def __init__(self, tokens, level="char", lower=False, whitespace=False):
-        if level not in ("char", "word"):
-            raise ValueError(f"level must be 'char' or 'word', got {level!r}.")
+        checks.choice(level, "level", ("char", "word"))
         tokens = list(tokens)
         reserved = [t for t in tokens if t in self.RESERVED]
         if reserved:
@@ -426,12 +420,10 @@ class Vocabulary:
         """
         if isinstance(texts, str):
             raise TypeError("texts must be an iterable of str, not one str; wrap it: [text].")
-        if not isinstance(min_count, int) or min_count < 1:
-            raise ValueError(f"min_count must be a positive integer, got {min_count!r}.")
-        if max_size is not None and (not isinstance(max_size, int) or max_size <= len(cls.RESERVED)):
-            raise ValueError(
-                f"max_size must be an integer above {len(cls.RESERVED)} (the reserved tokens) or None, got {max_size!r}."
-            )
+        checks.positive_int(min_count, "min_count")
+        if max_size is not None:
+            max_size = checks.integer(max_size, "max_size", low=len(cls.RESERVED) + 1,
+                                      about="(the reserved tokens count) or None")
         probe = cls([], level=level, lower=lower, whitespace=whitespace)
         counts = collections.Counter()
         for text in texts:
@@ -464,13 +456,14 @@ class Vocabulary:
 
     def token_to_id(self, token):
         """The id of one token (``unk_id`` when it is not in the vocabulary)."""
+        if not isinstance(token, str):
+            raise TypeError(f"token must be a str, got {token!r}; ids turn back into tokens "
+                            "with id_to_token(index).")
         return self._index.get(token, self.unk_id)
 
     def id_to_token(self, index):
         """The token of one id."""
-        if not 0 <= int(index) < len(self.tokens):
-            raise ValueError(f"index must be in [0, {len(self.tokens)}), got {index!r}.")
-        return self.tokens[int(index)]
+        return self.tokens[checks.integer(index, "index", low=0, high=len(self.tokens) - 1)]
 
     def encode(self, text, add_start=False, add_end=False):
         """Turn one text into an array of ids.
@@ -483,7 +476,19 @@ class Vocabulary:
         Returns:
             ``np.ndarray`` of ``int32``, shape ``(n_tokens (+1 +1),)``.
         """
-        tokens = text if isinstance(text, (list, tuple)) else self.tokenize(text)
+        if isinstance(text, (list, tuple)):
+            tokens = text
+            wrong = [t for t in tokens if not isinstance(t, str)]
+            if wrong:
+                raise TypeError(
+                    "text must be a str or a list of str tokens, got a list holding "
+                    f"{type(wrong[0]).__name__} {wrong[0]!r}. "
+                    + ("Encode one text at a time: [vocab.encode(t) for t in texts]."
+                       if isinstance(wrong[0], (list, tuple)) else
+                       "Ids are encoded already: decode(ids) turns them back into text.")
+                )
+        else:
+            tokens = self.tokenize(text)
         get, unk = self._index.get, self.unk_id
         ids = [get(t, unk) for t in tokens]
         if add_start:
@@ -496,7 +501,8 @@ class Vocabulary:
         """Turn ids back into text.
 
         Args:
-            ids: a sequence (list or 1-D array) of ids.
+            ids: a sequence (list or 1-D array) of integer ids; for a model's
+                probabilities ``(time, vocab)``, take ``probs.argmax(-1)`` first.
             skip_reserved: leave out pad, start and end tokens (unknown ones
                 are kept as ``"<unk>"``).
             stop_at_end: stop at the first ``end_id`` (what a decoder emits
@@ -505,8 +511,16 @@ class Vocabulary:
         Returns:
             A ``str``: characters joined directly, words joined by one space.
         """
+        arr = checks.ids(ids, "ids", high=len(self.tokens), what="token ids",
+                         note="take probs.argmax(-1) first: decode reads token ids.")
+        if arr.ndim != 1:
+            raise ValueError(
+                f"ids must be one sequence of ids (1-D), got shape {arr.shape}. Decode a batch "
+                "row by row: [vocab.decode(row) for row in ids]"
+                + ("; for probabilities take probs.argmax(-1) first." if arr.ndim == 2 else ".")
+            )
         out = []
-        for i in np.asarray(ids).reshape(-1).tolist():
+        for i in arr.tolist():
             if stop_at_end and i == self.end_id:
                 break
             if skip_reserved and i in (self.pad_id, self.start_id, self.end_id):
@@ -541,17 +555,23 @@ def pad_sequences(sequences, maxlen=None, padding="post", truncating="post", val
         >>> padded.tolist(), mask.sum(axis=1).tolist()
         ([[5, 6, 7], [8, 0, 0]], [3, 1])
     """
-    if padding not in ("post", "pre"):
-        raise ValueError(f"padding must be 'post' or 'pre', got {padding!r}.")
-    if truncating not in ("post", "pre"):
-        raise ValueError(f"truncating must be 'post' or 'pre', got {truncating!r}.")
+    checks.choice(padding, "padding", ("post", "pre"))
+    checks.choice(truncating, "truncating", ("post", "pre"))
     if isinstance(sequences, str) or not hasattr(sequences, "__len__"):
         raise TypeError(f"sequences must be a list of sequences, got {type(sequences).__name__}.")
     seqs = [np.asarray(s).reshape(-1) for s in sequences]
+    if np.dtype(dtype).kind in "iu":
+        for i, s in enumerate(seqs):
+            if s.dtype.kind == "f" and (np.mod(s, 1) != 0).any():
+                raise ValueError(
+                    f"sequences[{i}] holds fractions such as {s[np.mod(s, 1) != 0][0]:.3g}, which "
+                    f"dtype={np.dtype(dtype).name} would cut to whole numbers: take probs.argmax(-1) "
+                    "first for ids, or pass dtype='float32' to pad real values."
+                )
     if maxlen is None:
         maxlen = max((len(s) for s in seqs), default=0)
-    elif isinstance(maxlen, bool) or not isinstance(maxlen, (int, np.integer)) or maxlen < 0:
-        raise ValueError(f"maxlen must be a non-negative integer or None, got {maxlen!r}.")
+    else:
+        maxlen = checks.non_negative_int(maxlen, "maxlen", about="or None (the longest)")
     padded = np.full((len(seqs), maxlen), value, dtype=dtype)  # (batch, maxlen)
     mask = np.zeros((len(seqs), maxlen), dtype=bool)  # (batch, maxlen)
     for i, s in enumerate(seqs):

@@ -19,7 +19,9 @@ loader is called.
 
 import numpy as np
 
-from rnncourse.data.text import SPLITS, LabelledTexts
+from rnncourse import checks
+from rnncourse.checks import SPLITS
+from rnncourse.data.text import LabelledTexts
 
 __all__ = [
     "TFDS_DATASETS",
@@ -145,8 +147,7 @@ def load_tfds_imdb(download=False, data_dir=None, validation_percent=20):
         >>> data = load_tfds_imdb(download=True)  # doctest: +SKIP
         >>> texts, labels = data["train"]  # 20,000 reviews  # doctest: +SKIP
     """
-    if isinstance(validation_percent, bool) or not isinstance(validation_percent, int) or not 1 <= validation_percent <= 99:
-        raise ValueError(f"validation_percent must be an integer from 1 to 99, got {validation_percent!r}.")
+    validation_percent = checks.integer(validation_percent, "validation_percent", low=1, high=99)
     builder = _builder("imdb_reviews", download, data_dir)
     tfds = _import_tfds()
     cut = 100 - validation_percent
