@@ -19,6 +19,8 @@ Shapes: ``x (batch, time, features)``, ``h0 (batch, units)``,
 
 import numpy as np
 
+from rnncourse import checks
+
 __all__ = [
     "backward",
     "forward",
@@ -77,7 +79,8 @@ def forward(x, h0, Wx, Wh, b):
         >>> h.shape  # (batch, time, units)
         (2, 5, 4)
     """
-    x, h0, Wx, Wh, b = (np.asarray(a, dtype=np.float64) for a in (x, h0, Wx, Wh, b))
+    x, h0, Wx, Wh, b = (checks.finite_array(a, name, caller="forward")
+                        for name, a in zip(_PARAMS, (x, h0, Wx, Wh, b), strict=True))
     _check_shapes(x, h0, Wx, Wh, b)
     batch, steps, _ = x.shape
     h = np.empty((batch, steps, Wh.shape[0]))  # (batch, time, units)
@@ -90,16 +93,10 @@ def forward(x, h0, Wx, Wh, b):
 
 
 def _check_truncate(truncate, truncate_mode):
-    if truncate is not None and (
-        isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1
-    ):
-        raise ValueError(
-            f"truncate must be None (full BPTT) or a positive int, got truncate={truncate!r}."
-        )
-    if truncate_mode not in ("chunk", "window"):
-        raise ValueError(
-            f"truncate_mode must be 'chunk' or 'window', got truncate_mode={truncate_mode!r}."
-        )
+    if truncate is not None:
+        truncate = checks.positive_int(truncate, "truncate", about="or None (full BPTT)")
+    checks.choice(truncate_mode, "truncate_mode", ("chunk", "window"))
+    return truncate
 
 
 def _backprop(dh, cache, truncate, truncate_mode):
@@ -108,8 +105,13 @@ def _backprop(dh, cache, truncate, truncate_mode):
     Returns ``da`` (batch, time, units), ``dh0`` (batch, units) and the
     accumulated ``dL/dh_t`` (batch, time, units) as seen by each step.
     """
+    if not isinstance(cache, dict) or not {"x", "h0", "Wx", "Wh", "b", "h"} <= cache.keys():
+        raise ValueError(
+            "cache must be the dict that forward() returns second, (h, cache) = "
+            f"forward(...); got {type(cache).__name__}."
+        )
     h, h0, Wh = cache["h"], cache["h0"], cache["Wh"]
-    dh = np.asarray(dh, dtype=np.float64)
+    dh = checks.finite_array(dh, "dh")
     if dh.shape != h.shape:
         raise ValueError(
             f"backward(dh, cache): dh must have the shape of the hidden states {h.shape} "
@@ -193,7 +195,7 @@ def backward(dh, cache, truncate=None, truncate_mode="chunk"):
         >>> grads["Wh"].shape  # like Wh
         (4, 4)
     """
-    _check_truncate(truncate, truncate_mode)
+    truncate = _check_truncate(truncate, truncate_mode)
     da, dh0, dh_total, h_prev = _backprop(dh, cache, truncate, truncate_mode)
     x, Wx = cache["x"], cache["Wx"]
     return {
@@ -234,7 +236,7 @@ def step_contributions(dh, cache, truncate=None, truncate_mode="chunk"):
         >>> parts["Wh"].shape  # (time, units, units)
         (6, 4, 4)
     """
-    _check_truncate(truncate, truncate_mode)
+    truncate = _check_truncate(truncate, truncate_mode)
     da, _, _, h_prev = _backprop(dh, cache, truncate, truncate_mode)
     return {
         "Wx": np.einsum("btf,btu->tfu", cache["x"], da),  # (time, features, units)
@@ -250,7 +252,7 @@ def relative_error(a, b):
     1e-2 or above, one of them is wrong. The ``1e-8`` floor keeps entries where
     both are (nearly) zero from dividing by zero.
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a, b = checks.finite_array(a, "a"), checks.finite_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"relative_error(a, b): shapes differ, {a.shape} and {b.shape}.")
     if a.size == 0:
@@ -272,20 +274,44 @@ def numerical_gradient(f, params, eps=1e-6):
     Returns:
         A dict of gradients, one array per entry of ``params``.
     """
-    params = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
+    params = _as_params(params, "numerical_gradient")
+    eps = checks.number(eps, "eps", low=0, low_open=True, about="(the central-difference step)")
     grads = {}
     for name, value in params.items():
         grad = np.zeros_like(value)
         for index in np.ndindex(value.shape):
             saved = value[index]
             value[index] = saved + eps
-            plus = float(f(params))
+            plus = _scalar(f(params), name, index)
             value[index] = saved - eps
-            minus = float(f(params))
+            minus = _scalar(f(params), name, index)
             value[index] = saved
             grad[index] = (plus - minus) / (2 * eps)
         grads[name] = grad
     return grads
+
+
+def _as_params(params, caller):
+    if not isinstance(params, dict):
+        raise ValueError(
+            f"{caller}(params=...) must be a dict of name -> array, such as "
+            f"{{'Wx': Wx, 'Wh': Wh}}, got {type(params).__name__}."
+        )
+    return {name: np.array(value, dtype=np.float64) for name, value in params.items()}
+
+
+def _scalar(value, name, index):
+    """The loss ``f`` returned, as a float, or a clear error."""
+    if np.ndim(value) != 0:
+        raise ValueError(
+            f"f must return one number (a scalar loss), got an array of shape {np.shape(value)}; "
+            "sum or average it, e.g. 0.5 * np.sum(h ** 2)."
+        )
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"f returned {value} with params[{name!r}] moved at index {index}; "
+                         "the loss must be finite near the point checked.")
+    return value
 
 
 def gradient_check(f, params, grads, eps=1e-6):
@@ -317,11 +343,19 @@ def gradient_check(f, params, grads, eps=1e-6):
         >>> largest < 1e-6
         True
     """
+    params = _as_params(params, "gradient_check")
+    if not isinstance(grads, dict):
+        raise ValueError(f"gradient_check(grads=...) must be a dict of name -> gradient, like "
+                         f"params, got {type(grads).__name__}.")
     missing = [name for name in params if name not in grads]
     if missing:
         raise ValueError(
             f"gradient_check: grads has no entry for {missing}; it has {sorted(grads)}."
         )
+    for name, value in params.items():
+        if np.shape(grads[name]) != value.shape:
+            raise ValueError(f"gradient_check: grads[{name!r}] must have the shape of "
+                             f"params[{name!r}], {value.shape}, got {np.shape(grads[name])}.")
     numeric = numerical_gradient(f, params, eps=eps)
     errors = {name: relative_error(grads[name], numeric[name]) for name in params}
     return max(errors.values()), errors
@@ -399,6 +433,10 @@ def step_gradient_norms(model_or_layer, x, y=None, loss=None):
     x = ops.convert_to_tensor(np.asarray(x))
     for layer in before:
         x = layer(x, training=False)
+    features = getattr(getattr(rnn.cell, "kernel", None), "shape", (None,))[0]
+    checks.shape(x.shape, "x", ("batch", "time", "features" if features is None else features),
+                 caller=f"step_gradient_norms on {type(rnn).__name__}",
+                 note="(after the layers before it)" if before else "")
     if not rnn.built:
         rnn(x)  # build the layer (and its cell) on these inputs
     batch, steps = x.shape[0], x.shape[1]
@@ -411,6 +449,9 @@ def step_gradient_norms(model_or_layer, x, y=None, loss=None):
             loss = compiled if compiled is not None and not isinstance(compiled, list) else "mse"
         loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
         y = ops.convert_to_tensor(np.asarray(y))
+        if len(y.shape) == 0 or y.shape[0] != batch:
+            raise ValueError(f"y must hold one target per example of x ({batch}), got shape "
+                             f"{tuple(y.shape)}.")
 
     def total_loss(deltas):
         """Sum over the batch of each sample's loss, with h_t += deltas[t]."""

@@ -37,6 +37,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from rnncourse import checks
+
 __all__ = ["GRUCell", "LSTMCell", "SimpleRNNCell", "from_keras", "trace_gates"]
 
 
@@ -94,19 +96,14 @@ class _RecurrentCell(keras.layers.Layer, _DropoutCellMarker):
         **kwargs,
     ):
         name = type(self).__name__
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
-            raise ValueError(
-                f"{name}(units=...) must be a positive integer (the size of the "
-                f"hidden state), got units={units!r}."
-            )
-        for arg, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
-            if not 0.0 <= float(rate) < 1.0:
-                raise ValueError(
-                    f"{name}({arg}=...) is the fraction of units to drop and must be "
-                    f"in [0, 1), got {arg}={rate!r}."
-                )
+        units = checks.positive_int(units, "units", caller=name, about="(the size of the hidden state)")
+        dropout, recurrent_dropout = (
+            checks.number(rate, arg, low=0, high=1, high_open=True, caller=name,
+                          about="(the fraction of units to drop)")
+            for arg, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout))
+        )
         super().__init__(**kwargs)
-        self.units = int(units)
+        self.units = units
         self.activation = keras.activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
@@ -163,6 +160,34 @@ class _RecurrentCell(keras.layers.Layer, _DropoutCellMarker):
                 f"{tuple(inputs.shape)}. Give it inputs with {expected} features, or "
                 f"make a new cell for {received} features."
             )
+
+    def _check_states(self, inputs, states):
+        """Return ``states`` as a list, or raise a clear error unless it holds one
+        ``(batch, units)`` tensor per entry of ``state_names`` (static shapes only)."""
+        wanted = "[" + ", ".join(name[0] for name in self.state_names) + "]"  # "[h, c]" or "[h]"
+        if not isinstance(states, (list, tuple)):
+            states = [states]
+            if len(self.state_names) > 1:
+                raise ValueError(
+                    f"{type(self).__name__} expects states {wanted}, each shaped (batch, "
+                    f"{self.units}); received one tensor of shape {tuple(states[0].shape)}. "
+                    f"An LSTM needs {wanted}: pass initial_state={wanted}."
+                )
+        batch = inputs.shape[0]
+        shapes = [tuple(getattr(s, "shape", ())) for s in states]
+        if len(states) != len(self.state_names) or any(
+            len(shape) != 2
+            or shape[1] not in (None, self.units)
+            or (batch is not None and shape[0] not in (None, batch))
+            for shape in shapes
+        ):
+            raise ValueError(
+                f"{type(self).__name__} expects states {wanted}, each shaped (batch, "
+                f"{self.units}) with the batch of the inputs ({batch}); received "
+                f"{len(states)} state(s) of shape {', '.join(map(str, shapes))}. Check "
+                f"initial_state: one (batch, {self.units}) array per entry of {wanted}."
+            )
+        return states
 
     def get_initial_state(self, batch_size=None):
         """Zero states, one ``(batch_size, units)`` tensor per entry of ``state_size``."""
@@ -353,7 +378,7 @@ class SimpleRNNCell(_RecurrentCell):
     def gates(self, inputs, states, training=False):
         """One step; returns ``{"hidden": h_t}``, shape ``(batch, units)``."""
         self._check_features(inputs)
-        h_prev = states[0] if isinstance(states, (list, tuple)) else states  # (batch, units)
+        h_prev = self._check_states(inputs, states)[0]  # (batch, units)
         x = self._drop_inputs(inputs, training)  # (batch, features)
         h_in = self._drop_state(h_prev, training)  # (batch, units)
         z = ops.matmul(x, self.kernel)  # (batch, units)
@@ -494,7 +519,7 @@ class LSTMCell(_RecurrentCell):
         """One step; returns ``input``, ``forget``, ``candidate``, ``output``,
         ``cell`` and ``hidden``, each shaped ``(batch, units)``."""
         self._check_features(inputs)
-        h_prev, c_prev = states[0], states[1]  # (batch, units) each
+        h_prev, c_prev = self._check_states(inputs, states)  # (batch, units) each
         x = self._drop_inputs(inputs, training)  # (batch, features)
         h_in = self._drop_state(h_prev, training)  # (batch, units)
         z = ops.matmul(x, self.kernel)  # (batch, 4 * units)
@@ -637,7 +662,7 @@ class GRUCell(_RecurrentCell):
         each shaped ``(batch, units)``."""
         self._check_features(inputs)
         u = self.units
-        h_prev = states[0] if isinstance(states, (list, tuple)) else states  # (batch, u)
+        h_prev = self._check_states(inputs, states)[0]  # (batch, u)
         x = self._drop_inputs(inputs, training)  # (batch, features)
         h_in = self._drop_state(h_prev, training)  # (batch, u)
         input_bias = recurrent_bias = None
@@ -752,8 +777,9 @@ def trace_gates(cell, x, initial_state=None):
             ``go_backwards=True`` the sequence is read from the end, as the
             layer does, and the results are put back in input order.
         x: array shaped ``(batch, time, features)``.
-        initial_state: optional list of initial states, each ``(batch, units)``;
-            zeros by default.
+        initial_state: optional list of initial states, each ``(batch, units)``:
+            ``[h, c]`` for an LSTM, ``[h]`` for a GRU or SimpleRNN; zeros by
+            default.
 
     Returns:
         A dict of NumPy arrays, each ``(batch, time, units)``, where index ``t``
@@ -777,21 +803,20 @@ def trace_gates(cell, x, initial_state=None):
     inner = getattr(cell, "cell", cell)
     if not isinstance(inner, _RecurrentCell):
         inner = from_keras(inner)
-    x = np.asarray(x)
+    x = checks.finite_array(x, "x", dtype=inner.compute_dtype, caller="trace_gates")
     if x.ndim != 3:
         raise ValueError(
             "trace_gates(cell, x) needs x shaped (batch, time, features), received "
             f"an array of shape {x.shape}."
             + (" Add a batch axis with x[None]." if x.ndim == 2 else "")
         )
-    x = x.astype(inner.compute_dtype)
     if not inner.built:
         inner.build((None, x.shape[-1]))
     batch, steps = x.shape[0], x.shape[1]
     if initial_state is None:
         states = inner.get_initial_state(batch)
     else:
-        states = [ops.convert_to_tensor(s, dtype=inner.compute_dtype) for s in initial_state]
+        states = _initial_state(inner, initial_state, batch)
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
     trace = {}
     for t in order:
@@ -800,3 +825,23 @@ def trace_gates(cell, x, initial_state=None):
             trace.setdefault(name, [None] * steps)[t] = ops.convert_to_numpy(value)
         states = [gates[name] for name in inner.state_names]
     return {name: np.stack(values, axis=1) for name, values in trace.items()}
+
+
+def _initial_state(cell, initial_state, batch):
+    """``initial_state`` as a list of tensors, or a clear error naming it."""
+    wanted = "[" + ", ".join(name[0] for name in cell.state_names) + "]"  # "[h, c]" or "[h]"
+    if not isinstance(initial_state, (list, tuple)):
+        raise ValueError(
+            f"trace_gates(initial_state=...) must be a list {wanted} of arrays shaped (batch, "
+            f"{cell.units}); got one {type(initial_state).__name__} of shape "
+            f"{np.shape(initial_state)}. "
+            + ("An LSTM needs [h, c]." if len(cell.state_names) > 1 else f"Wrap it: initial_state={wanted}.")
+        )
+    states = [checks.finite_array(s, "initial_state", dtype=cell.compute_dtype) for s in initial_state]
+    if len(states) != len(cell.state_names) or any(s.shape != (batch, cell.units) for s in states):
+        raise ValueError(
+            f"trace_gates(initial_state=...) must be {wanted} for {type(cell).__name__}, each "
+            f"shaped (batch, units) = ({batch}, {cell.units}); got {len(states)} array(s) of shape "
+            f"{', '.join(str(s.shape) for s in states)}."
+        )
+    return [ops.convert_to_tensor(s) for s in states]

@@ -18,6 +18,8 @@ outputs ``(batch, value_time, value_dim)``.
 import keras
 from keras import ops
 
+from rnncourse import checks
+
 __all__ = ["BahdanauAttention", "LuongAttention", "MinGRU"]
 
 
@@ -41,25 +43,42 @@ class _Attention(keras.layers.Layer):
         super().__init__(**kwargs)
         self.supports_masking = True
 
-    def _check_shapes(self, query_shape, values_shape):
+    def _check_shapes(self, query_shape, values_shape, mask_shape=None):
+        """Raise a clear error unless the shapes fit each other and the built weights.
+
+        Static shapes only (``None`` matches anything), so it works on symbolic
+        tensors and inside a traced ``model.fit`` at no cost per step.
+        """
         name = type(self).__name__
-        if len(query_shape) not in (2, 3):
+        query_dim, value_dim = self._built_dims() if self.built else (None, None)
+        query_dim = query_dim or "query_dim"
+        built = " (the size it was built for; make a new layer for another size)"
+        checks.shape(query_shape, "query", [("batch", query_dim), ("batch", "query_time", query_dim)],
+                     caller=name, note=built if self.built else "")
+        checks.shape(values_shape, "values", ("batch", "value_time", value_dim or "value_dim"),
+                     caller=name, note=built if self.built else (
+                         "Add a time axis with values[:, None]." if len(values_shape) == 2 else ""))
+        batch, value_time = values_shape[0], values_shape[1]
+        if None not in (query_shape[0], batch) and query_shape[0] != batch:
             raise ValueError(
-                f"{name} expects query shaped (batch, query_dim) or (batch, query_time, "
-                f"query_dim), received query of shape {tuple(query_shape)}."
+                f"{name} needs query and values with the same batch size, received query of "
+                f"shape {tuple(query_shape)} and values of shape {tuple(values_shape)}."
             )
-        if len(values_shape) != 3:
-            raise ValueError(
-                f"{name} expects values shaped (batch, value_time, value_dim), received "
-                f"values of shape {tuple(values_shape)}."
-                + (" Add a time axis with values[:, None]." if len(values_shape) == 2 else "")
-            )
+        if mask_shape is not None:
+            checks.shape(mask_shape, "values_mask", (batch or "batch", value_time or "value_time"),
+                         caller=name, note=f"(one flag per value; values are shaped {tuple(values_shape)})")
+
+    def _built_dims(self):
+        """``(query_dim, value_dim)`` the weights fix, ``None`` where they fix none."""
+        return None, None
 
     def _score(self, query, values):
         """Return scores ``(batch, Tq, Tv)`` for query ``(batch, Tq, dq)``."""
         raise NotImplementedError
 
     def call(self, query, values, values_mask=None):
+        mask_shape = None if values_mask is None else tuple(values_mask.shape)
+        self._check_shapes(tuple(query.shape), tuple(values.shape), mask_shape)
         single_query = len(query.shape) == 2
         if single_query:
             query = ops.expand_dims(query, axis=1)  # (batch, 1, query_dim)
@@ -76,6 +95,7 @@ class _Attention(keras.layers.Layer):
         return [previous_mask, previous_mask]
 
     def compute_output_shape(self, query_shape, values_shape):
+        self._check_shapes(tuple(query_shape), tuple(values_shape))  # symbolic calls come here
         if len(query_shape) == 2:
             return (query_shape[0], values_shape[-1]), (query_shape[0], values_shape[1])
         context_shape = (query_shape[0], query_shape[1], values_shape[-1])
@@ -124,11 +144,8 @@ class BahdanauAttention(_Attention):
     """
 
     def __init__(self, units, use_bias=True, kernel_initializer="glorot_uniform", **kwargs):
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ValueError(
-                "BahdanauAttention(units=...) must be a positive integer (the size of "
-                f"the scoring layer), got units={units!r}."
-            )
+        units = checks.positive_int(units, "units", caller="BahdanauAttention",
+                                    about="(the size of the scoring layer)")
         super().__init__(**kwargs)
         self.units = units
         self.use_bias = use_bias
@@ -152,6 +169,9 @@ class BahdanauAttention(_Attention):
         self.score_vector = self.add_weight(
             shape=(self.units,), name="score_vector", initializer=self.kernel_initializer
         )
+
+    def _built_dims(self):
+        return self.query_kernel.shape[0], self.values_kernel.shape[0]
 
     def _score(self, query, values):
         q = ops.matmul(query, self.query_kernel)  # (batch, Tq, units)
@@ -211,31 +231,35 @@ class LuongAttention(_Attention):
     SCORES = ("dot", "general")
 
     def __init__(self, score="general", scale=False, kernel_initializer="glorot_uniform", **kwargs):
-        if score not in self.SCORES:
-            raise ValueError(
-                f"LuongAttention(score=...) must be one of {self.SCORES}, got "
-                f"score={score!r}. ('concat' scoring is BahdanauAttention.)"
-            )
+        checks.choice(score, "score", self.SCORES, caller="LuongAttention",
+                      note="('concat' scoring is BahdanauAttention.)")
         super().__init__(**kwargs)
         self.score = score
         self.scale = bool(scale)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
 
     def build(self, query_shape, values_shape):
+        self.kernel = None
         self._check_shapes(query_shape, values_shape)
         query_dim, value_dim = query_shape[-1], values_shape[-1]
-        self.kernel = None
         if self.score == "general":
             self.kernel = self.add_weight(
                 shape=(query_dim, value_dim), name="kernel", initializer=self.kernel_initializer
             )
-        elif query_dim != value_dim:
+
+    def _check_shapes(self, query_shape, values_shape, mask_shape=None):
+        super()._check_shapes(query_shape, values_shape, mask_shape)
+        query_dim, value_dim = query_shape[-1], values_shape[-1]
+        if self.score == "dot" and None not in (query_dim, value_dim) and query_dim != value_dim:
             raise ValueError(
                 "LuongAttention(score='dot') needs query and values with the same last "
                 f"dimension, received query of shape {tuple(query_shape)} and values of "
                 f"shape {tuple(values_shape)}. Use score='general' to learn a "
                 f"({query_dim}, {value_dim}) matrix between them."
             )
+
+    def _built_dims(self):
+        return tuple(self.kernel.shape) if self.kernel is not None else (None, None)
 
     def _score(self, query, values):
         if self.kernel is not None:
@@ -318,10 +342,8 @@ class MinGRU(keras.layers.Layer):
         bias_initializer="zeros",
         **kwargs,
     ):
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ValueError(f"MinGRU(units=...) must be a positive integer, got units={units!r}.")
-        if mode not in self.MODES:
-            raise ValueError(f"MinGRU(mode=...) must be one of {self.MODES}, got mode={mode!r}.")
+        units = checks.positive_int(units, "units", caller="MinGRU", about="(the size of the state)")
+        checks.choice(mode, "mode", self.MODES, caller="MinGRU")
         super().__init__(**kwargs)
         self.units = units
         self.mode = mode
@@ -333,11 +355,7 @@ class MinGRU(keras.layers.Layer):
         self.supports_masking = True
 
     def build(self, inputs_shape, initial_state_shape=None):
-        if len(inputs_shape) != 3:
-            raise ValueError(
-                "MinGRU expects inputs shaped (batch, time, features), received inputs "
-                f"of shape {tuple(inputs_shape)}."
-            )
+        self._check_inputs(inputs_shape)
         self.kernel = self.add_weight(
             shape=(inputs_shape[-1], 2 * self.units),
             name="kernel",
@@ -349,13 +367,23 @@ class MinGRU(keras.layers.Layer):
                 shape=(2 * self.units,), name="bias", initializer=self.bias_initializer
             )
 
+    def _check_inputs(self, inputs_shape):
+        """Raise unless inputs are (batch, time, features), features as built (static shapes)."""
+        features = self.kernel.shape[0] if self.built else "features"
+        checks.shape(inputs_shape, "inputs", ("batch", "time", features), caller="MinGRU",
+                     note=f"(it was built for {features} features)" if self.built else "")
+
     def call(self, inputs, initial_state=None, mask=None):
-        expected = self.kernel.shape[0]
-        if inputs.shape[-1] is not None and inputs.shape[-1] != expected:
-            raise ValueError(
-                f"MinGRU was built for {expected} features: it expects inputs shaped "
-                f"(batch, time, {expected}), received inputs of shape {tuple(inputs.shape)}."
-            )
+        self._check_inputs(inputs.shape)
+        batch, steps = inputs.shape[0], inputs.shape[1]
+        if mask is not None:
+            checks.shape(mask.shape, "mask", (batch or "batch", steps or "time"), caller="MinGRU",
+                         note=f"(one flag per step of inputs shaped {tuple(inputs.shape)})")
+        if isinstance(initial_state, (list, tuple)) and len(initial_state) == 1:
+            initial_state = initial_state[0]  # [h], as Keras's recurrent layers take it
+        if initial_state is not None:
+            checks.shape(initial_state.shape, "initial_state", (batch or "batch", self.units),
+                         caller="MinGRU", note="(one state of `units` per sequence of the batch)")
         projected = ops.matmul(inputs, self.kernel)  # (batch, time, 2 * units)
         if self.use_bias:
             projected = ops.add(projected, self.bias)  # (batch, time, 2 * units)
@@ -437,6 +465,7 @@ class MinGRU(keras.layers.Layer):
         return [output_mask, None] if self.return_state else output_mask
 
     def compute_output_shape(self, inputs_shape, initial_state_shape=None):
+        self._check_inputs(inputs_shape)  # symbolic calls come here
         if self.return_sequences:
             output_shape = (inputs_shape[0], inputs_shape[1], self.units)
         else:

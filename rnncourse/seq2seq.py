@@ -24,6 +24,8 @@ Everything is NumPy in, NumPy out: the step function may call a Keras model.
 
 import numpy as np
 
+from rnncourse import checks
+
 __all__ = ["beam_search", "greedy_decode"]
 
 
@@ -60,19 +62,34 @@ def _batch_size(states):
 
 
 def _check_common(start_id, end_id, max_length, pad_id):
-    for name, value in (("start_id", start_id), ("end_id", end_id), ("pad_id", pad_id)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-            raise ValueError(f"{name} must be a non-negative integer token id, got {name}={value!r}.")
-    if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) or max_length < 1:
+    """The arguments both decoders take, as ints: ``(start_id, end_id, max_length, pad_id)``."""
+    ids = [checks.non_negative_int(value, name, about="(a token id)")
+           for name, value in (("start_id", start_id), ("end_id", end_id), ("pad_id", pad_id))]
+    max_length = checks.positive_int(max_length, "max_length",
+                                     about="(the most tokens to generate, the end token included)")
+    return ids[0], ids[1], max_length, ids[2]
+
+
+# A log-softmax computed in float32 can round a log-probability of 1 to just above 0.
+_LOG_PROB_SLACK = 1e-4
+
+
+def _step(step_fn, tokens, states, n, from_logits, first=False, ids=None):
+    """Run one step and check what the step function returned.
+
+    On the ``first`` step, ``ids`` (``{"end_id": ..., "pad_id": ...}``) are
+    checked against the vocabulary size, and an ``IndexError`` raised by
+    ``step_fn`` is explained as a ``start_id`` outside the vocabulary.
+    """
+    try:
+        result = step_fn(tokens, states)
+    except IndexError as err:
+        if not first:
+            raise
         raise ValueError(
-            "max_length must be a positive integer (the most tokens to generate, the "
-            f"end token included), got max_length={max_length!r}."
-        )
-
-
-def _step(step_fn, tokens, states, n, from_logits):
-    """Run one step and check what the step function returned."""
-    result = step_fn(tokens, states)
+            f"step_fn failed on the first step, fed start_id={int(tokens[0])}: {err}. Is "
+            "start_id inside the vocabulary (Vocabulary.start_id)?"
+        ) from err
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise ValueError(
             "step_fn must return a pair (log_probs, new_states), got "
@@ -86,6 +103,29 @@ def _step(step_fn, tokens, states, n, from_logits):
             f"{n} input tokens, got shape {scores.shape}. Drop the time axis of a decoder "
             "run on one step: log_probs[:, 0]."
         )
+    bad = np.isnan(scores) | (scores == np.inf)
+    if bad.any():
+        row, token = np.argwhere(bad)[0]
+        raise ValueError(
+            f"step_fn returned {scores[row, token]} (row {row}, token {token}) among its "
+            f"{'logits' if from_logits else 'log-probabilities'}: the model diverged, or its "
+            "inputs hold NaN. -inf is fine (a token ruled out)."
+        )
+    probs = not from_logits and (scores >= 0).all() and np.allclose(scores.sum(axis=1), 1, atol=1e-3)
+    if probs or (not from_logits and scores.max() > _LOG_PROB_SLACK):
+        row, token = np.unravel_index(int(np.argmax(scores)), scores.shape)
+        raise ValueError(
+            f"step_fn must return log-probabilities (all <= 0), got {scores[row, token]:.4g} at "
+            f"row {row}, token {token}"
+            + ("; its rows sum to 1, so these are probabilities: take log of probabilities, "
+               "return np.log(probs), new_states." if probs else
+               "; logits? pass from_logits=True, or return a log-softmax of them.")
+        )
+    if first:
+        for name, value in (ids or {}).items():
+            if value >= scores.shape[1]:
+                raise ValueError(f"{name}={value} is not a token of the vocabulary: step_fn "
+                                 f"scores {scores.shape[1]} tokens (ids 0 to {scores.shape[1] - 1}).")
     if from_logits:
         scores = scores - scores.max(axis=1, keepdims=True)  # (n, vocab)
         scores = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))  # (n, vocab)
@@ -148,14 +188,15 @@ def greedy_decode(step_fn, states, *, start_id, end_id, max_length, pad_id=0, fr
         >>> seqs.tolist()  # 0 -> 1 -> 0 -> 1
         [[1, 0, 1]]
     """
-    _check_common(start_id, end_id, max_length, pad_id)
+    start_id, end_id, max_length, pad_id = _check_common(start_id, end_id, max_length, pad_id)
     batch = _batch_size(states)
     tokens = np.full((batch,), start_id, dtype=np.int32)  # (batch,)
     sequences = np.full((batch, max_length), pad_id, dtype=np.int32)  # (batch, max_length)
     scores = np.zeros((batch,), dtype=np.float64)  # (batch,)
     finished = np.zeros((batch,), dtype=bool)  # (batch,)
     for t in range(max_length):
-        log_probs, states = _step(step_fn, tokens, states, batch, from_logits)  # (batch, vocab)
+        log_probs, states = _step(step_fn, tokens, states, batch, from_logits, first=t == 0,
+                                  ids={"end_id": end_id, "pad_id": pad_id})  # (batch, vocab)
         best = log_probs.argmax(axis=1).astype(np.int32)  # (batch,)
         best = np.where(finished, pad_id, best)  # (batch,)
         scores += np.where(finished, 0.0, log_probs[np.arange(batch), best])  # (batch,)
@@ -246,16 +287,11 @@ def beam_search(
         >>> greedy.tolist(), beam.tolist()  # 0.6 * 0.55 = 0.33 < 0.4 * 1.0
         ([[1, 3, 0]], [[2, 3, 0]])
     """
-    _check_common(start_id, end_id, max_length, pad_id)
-    if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
-        raise ValueError(f"beam_width must be a positive integer, got beam_width={beam_width!r}.")
-    if not np.isfinite(length_penalty) or length_penalty < 0:
-        raise ValueError(
-            f"length_penalty must be a finite number >= 0, got length_penalty={length_penalty!r}."
-        )
-    if length_form not in _LENGTH_FORMS:
-        raise ValueError(f"length_form must be one of {_LENGTH_FORMS}, got length_form={length_form!r}.")
-    batch, k = _batch_size(states), int(beam_width)
+    start_id, end_id, max_length, pad_id = _check_common(start_id, end_id, max_length, pad_id)
+    k = checks.positive_int(beam_width, "beam_width")
+    length_penalty = checks.number(length_penalty, "length_penalty", low=0)
+    checks.choice(length_form, "length_form", _LENGTH_FORMS)
+    batch = _batch_size(states)
     states = _map_states(lambda x: np.repeat(x, k, axis=0), states)  # (batch * k, ...)
     tokens = np.full((batch * k,), start_id, dtype=np.int32)  # (batch * k,)
     sequences = np.full((batch, k, max_length), pad_id, dtype=np.int32)  # (batch, k, max_length)
@@ -265,7 +301,8 @@ def beam_search(
     finished = np.zeros((batch, k), dtype=bool)  # (batch, k)
     rows = np.arange(batch)[:, None]  # (batch, 1)
     for t in range(max_length):
-        log_probs, states = _step(step_fn, tokens, states, batch * k, from_logits)  # (batch * k, vocab)
+        log_probs, states = _step(step_fn, tokens, states, batch * k, from_logits, first=t == 0,
+                                  ids={"end_id": end_id, "pad_id": pad_id})  # (batch * k, vocab)
         vocab = log_probs.shape[1]
         log_probs = log_probs.reshape(batch, k, vocab)  # (batch, k, vocab)
         # A finished beam may only continue with padding, at no cost.
