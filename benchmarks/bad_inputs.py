@@ -627,7 +627,7 @@ def classify(err, names):
 
 
 def _one_line(err, width=150):
-    text = " ".join(f"{type(err).__name__}: {err}".split())
+    text = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", f"{type(err).__name__}: {err}").split())  # no bold
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
