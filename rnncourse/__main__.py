@@ -13,7 +13,7 @@ import sys
 __all__ = ["main"]
 
 # What `run` needs beyond a learner's install (pyproject.toml's extra "run").
-RUNNER_MODULES = ("nbclient", "nbconvert", "nbformat", "ipykernel", "psutil", "tqdm")
+RUNNER_MODULES = ("nbclient", "nbconvert", "nbformat", "ipykernel", "psutil")
 
 
 def main(argv=None):

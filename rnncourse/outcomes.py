@@ -1,23 +1,22 @@
 """Assert a notebook's learning outcome, and record it for the course runner.
 
 Every notebook ends its main experiment with :func:`check_outcome`. It raises
-an ``AssertionError`` with a readable message when the lesson stops working,
-and, when the environment variable ``RNNCOURSE_OUTCOMES`` names a file, appends
-the outcome to it as one JSON line, so ``python -m rnncourse run`` can collect
-every notebook's figures into one report.
+an ``AssertionError`` with a readable message when the lesson stops working.
+In a Jupyter kernel it displays the outcome's line together with its record as
+JSON (the MIME type :data:`OUTCOME_MIME`), so ``python -m rnncourse run`` reads
+every notebook's figures back from the executed notebook.
 """
 
-import json
 import math
-import os
+import sys
 import time
 
 from rnncourse import checks
 
-__all__ = ["OUTCOMES_ENV", "check_outcome", "read_outcomes"]
+__all__ = ["OUTCOME_MIME", "check_outcome"]
 
-#: Name of the environment variable that points at the JSON-lines file.
-OUTCOMES_ENV = "RNNCOURSE_OUTCOMES"
+#: MIME type of the outcome record that :func:`check_outcome` displays in a kernel.
+OUTCOME_MIME = "application/vnd.rnncourse.outcome+json"
 
 _GOALS = ("max", "min")
 
@@ -43,7 +42,8 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
 
     Returns:
         ``None`` (so a call at the end of a notebook cell displays only its
-        ``OK`` line); the record is printed and, when enabled, written.
+        ``OK`` line). In a Jupyter kernel the line is displayed with the
+        record as JSON; elsewhere a met outcome's line is printed.
 
     Raises:
         AssertionError: the outcome is not met; the message states the value,
@@ -94,23 +94,6 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
     _record(record)
     if problems:
         raise AssertionError(f"Learning outcome '{name}' not met: " + "; ".join(problems) + ".")
-    summary = f"OK {name}: {value:.4g} ({'>=' if goal == 'max' else '<='} {bound:.4g}"
-    if baseline is not None:
-        summary += f"; baseline {baseline:.4g}"
-    print(summary + ")")
-
-
-def read_outcomes(path):
-    """Read the JSON-lines file written by :func:`check_outcome` into a list of dicts."""
-    records = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as err:
-                    raise ValueError(f"{path}:{lineno} is not a JSON line: {err}") from err
-    return records
 
 
 def _as_record(name, value, bound, goal, baseline, margin, passed, notebook):
@@ -122,14 +105,21 @@ def _as_record(name, value, bound, goal, baseline, margin, passed, notebook):
         "baseline": baseline,
         "margin": margin,
         "passed": passed,
-        "notebook": notebook or os.environ.get("RNNCOURSE_NOTEBOOK"),
+        "notebook": notebook,
         "time": time.time(),
     }
 
 
-def _record(record):
-    path = os.environ.get(OUTCOMES_ENV)
-    if not path:
-        return
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record) + "\n")
+def _record(r):
+    """Show the outcome's line; in a Jupyter kernel with its record, for the runner to read back."""
+    value = "not finite" if r["value"] is None else f"{r['value']:.4g}"
+    text = f"{'OK' if r['passed'] else 'NOT MET'} {r['name']}: {value} "
+    text += f"({'>=' if r['goal'] == 'max' else '<='} {r['bound']:.4g}"
+    text += f"; baseline {r['baseline']:.4g})" if r["baseline"] is not None else ")"
+    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+    if getattr(shell, "kernel", None) is not None:
+        from IPython.display import display
+
+        display({"text/plain": text, OUTCOME_MIME: r}, raw=True)
+    elif r["passed"]:
+        print(text)

@@ -1,11 +1,12 @@
 import json
 import math
+import types
 
 import numpy as np
 import pytest
 
 from rnncourse import check_outcome
-from rnncourse.outcomes import OUTCOMES_ENV, read_outcomes
+from rnncourse.outcomes import OUTCOME_MIME
 
 
 def test_passing_outcome_prints_one_line_and_returns_nothing(capsys):
@@ -54,16 +55,6 @@ def test_non_finite_value_is_rejected_even_with_a_baseline(goal):
         check_outcome("metric", math.inf, bound=0.5, goal=goal, baseline=0.7, margin=0.1)
 
 
-def test_non_finite_value_is_recorded_as_not_met(tmp_path, monkeypatch):
-    path = tmp_path / "outcomes.jsonl"
-    monkeypatch.setenv(OUTCOMES_ENV, str(path))
-    with pytest.raises(ValueError):
-        check_outcome("loss", math.nan, bound=1.0, goal="min")
-    (record,) = read_outcomes(path)
-    assert (record["name"], record["value"], record["passed"]) == ("loss", None, False)
-    assert "NaN" not in path.read_text()  # strict JSON, readable by any parser
-
-
 @pytest.mark.parametrize("flag", [True, False, np.True_, np.float64(0.95) > 0.9])
 def test_a_bool_is_not_a_measurement(flag):
     with pytest.raises(ValueError, match=r"got the bool value=.*not a comparison"):
@@ -101,31 +92,35 @@ def test_bad_arguments_are_named(kwargs, message):
         check_outcome("x", 0.7, **args)
 
 
-def test_records_are_appended_as_json_lines(tmp_path, monkeypatch):
-    path = tmp_path / "outcomes.jsonl"
-    monkeypatch.setenv(OUTCOMES_ENV, str(path))
-    monkeypatch.setenv("RNNCOURSE_NOTEBOOK", "01_intro")
-    check_outcome("a", 1.0, bound=0.5)
+@pytest.fixture
+def kernel_displays(monkeypatch):
+    """check_outcome as in a Jupyter kernel; the list collects the MIME bundles it displays."""
+    import IPython
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: types.SimpleNamespace(kernel=object()))
+    monkeypatch.setattr(IPython.display, "display", lambda bundle, raw: shown.append(bundle))
+    return shown
+
+
+def test_in_a_kernel_each_outcome_is_displayed_with_its_record(kernel_displays, capsys):
+    check_outcome("a", 1.0, bound=0.5, notebook="01_intro")
     with pytest.raises(AssertionError):
-        check_outcome("b", 0.1, bound=0.5)
-    records = read_outcomes(path)
-    assert [(r["name"], r["passed"], r["notebook"]) for r in records] == [
-        ("a", True, "01_intro"),
-        ("b", False, "01_intro"),
+        check_outcome("b", 0.1, bound=0.5, baseline=0.2)
+    with pytest.raises(ValueError):
+        check_outcome("loss", math.nan, bound=1.0, goal="min")
+    assert capsys.readouterr().out == ""  # the displayed line is the only output
+    assert [b["text/plain"] for b in kernel_displays] == [
+        "OK a: 1 (>= 0.5)",
+        "NOT MET b: 0.1 (>= 0.5; baseline 0.2)",
+        "NOT MET loss: not finite (<= 1)",
     ]
-    first = json.loads(path.read_text().splitlines()[0])
-    assert (first["value"], first["bound"], first["goal"], first["baseline"]) == (1.0, 0.5, "max", None)
-
-
-def test_nothing_is_written_without_the_variable(tmp_path, monkeypatch):
-    monkeypatch.delenv(OUTCOMES_ENV, raising=False)
-    monkeypatch.chdir(tmp_path)
-    check_outcome("a", 1.0, bound=0.5)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_read_outcomes_names_a_bad_line(tmp_path):
-    path = tmp_path / "o.jsonl"
-    path.write_text('{"name": "a"}\nnot json\n')
-    with pytest.raises(ValueError, match=r"o.jsonl:2 is not a JSON line"):
-        read_outcomes(path)
+    records = [b[OUTCOME_MIME] for b in kernel_displays]
+    assert [(r["name"], r["value"], r["passed"], r["notebook"]) for r in records] == [
+        ("a", 1.0, True, "01_intro"),
+        ("b", 0.1, False, None),
+        ("loss", None, False, None),
+    ]
+    assert (records[0]["bound"], records[0]["goal"], records[1]["baseline"]) == (0.5, "max", 0.2)
+    assert json.loads(json.dumps(records, allow_nan=False)) == records  # strict JSON: no NaN

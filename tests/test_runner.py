@@ -8,17 +8,17 @@ and no ``.ipynb`` file lies under ``tests/`` for nbval to collect.
 import contextlib
 import io
 import json
-import os
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from rnncourse.outcomes import OUTCOME_MIME
 from rnncourse.report import (
     README_END,
     README_START,
+    merge_results,
     notebook_summary,
-    parse_readme_table,
     readme_table,
     update_readme,
 )
@@ -30,8 +30,14 @@ BLOB_MIB = 160  # memory the passing notebook holds, to check the peak-memory fi
 
 def _write_notebook(path, markdown, *code_cells):
     v4 = nbformat.v4
-    nb = v4.new_notebook(cells=[v4.new_markdown_cell(markdown)] + [v4.new_code_cell(c) for c in code_cells])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = v4.new_notebook(
+        cells=[v4.new_markdown_cell(markdown)] + [v4.new_code_cell(c) for c in code_cells]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
     return path
 
@@ -50,7 +56,7 @@ def _make_course(folder):
         folder / "02_ok.ipynb",
         "# A notebook that passes\n\n"
         "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://example.org)\n\n"
-        "You will see the *runner* collect an outcome. Then more text follows.\n",
+        "**You will learn:** how the *runner* collects an outcome.\n\nThen more text follows.\n",
         "import os\nimport rnncourse\nprint(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['TF_ENABLE_ONEDNN_OPTS'])\n"
         "print(os.getcwd())",
         f"blob = b'x' * ({BLOB_MIB} * 2**20)  # touched pages, so they are resident\nlen(blob)",
@@ -73,29 +79,41 @@ def course_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     nbs = _make_course(root / "notebooks")
     out = root / "build"
-    code, stdout, stderr = _run_main(["--notebooks", str(nbs), "--output", str(out), "--no-progress"])
+    code, stdout, stderr = _run_main(
+        ["--notebooks", str(nbs), "--output", str(out), "--no-progress"]
+    )
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     entries = {e["notebook"]: e for e in report["notebooks"]}
-    return {"root": root, "nbs": nbs, "out": out, "code": code, "stdout": stdout, "stderr": stderr,
-            "report": report, "entries": entries}
+    return {
+        "root": root,
+        "nbs": nbs,
+        "out": out,
+        "code": code,
+        "stdout": stdout,
+        "stderr": stderr,
+        "report": report,
+        "entries": entries,
+    }
 
 
 def test_passing_notebook_reports_outcome_time_and_memory(course_run):
     entry = course_run["entries"]["02_ok"]
     assert entry["status"] == "ok", entry["error"]
     assert entry["title"] == "A notebook that passes"
-    assert entry["learn"] == "You will see the runner collect an outcome."
+    assert entry["learn"] == "how the runner collects an outcome."
     [outcome] = entry["outcomes"]
     assert outcome["name"] == "toy accuracy"
     assert outcome["value"] == pytest.approx(0.9)
     assert outcome["passed"] is True
-    assert outcome["notebook"] == "02_ok"  # RNNCOURSE_NOTEBOOK reached the kernel
+    assert outcome["notebook"] == "02_ok"
     assert 0 < entry["wall_s"] < 120
     assert entry["peak_rss_bytes"] >= BLOB_MIB * 2**20
     assert entry["peak_rss_bytes"] < 4 * 2**30
-    assert entry["code_cells"] == 4
-    # the kernel got QUIET_ENV and ran in the notebooks folder
     executed = nbformat.read(course_run["out"] / "02_ok.ipynb", as_version=4)
+    # the outcome was read back from the notebook's own output, and each cell's time from nbclient's record
+    assert any(OUTCOME_MIME in o.get("data", {}) for o in executed.cells[-1].outputs)
+    assert all("shell.execute_reply" in c.metadata["execution"] for c in executed.cells[1:])
+    # the kernel got QUIET_ENV and ran in the notebooks folder
     printed = "".join(o.get("text", "") for o in executed.cells[1].outputs)
     assert printed.splitlines() == ["3 0", str(course_run["nbs"])]
 
@@ -111,7 +129,7 @@ def test_html_pages_embed_the_plots(course_run):
     assert 'href="02_ok.html"' in index and 'href="01_fail.html"' in index
     assert "toy accuracy: 0.9" in index
     markdown = (out / "report.md").read_text(encoding="utf-8")
-    assert "| 02_ok | A notebook that passes | ok |" in markdown
+    assert "| [02_ok](02_ok.html) | A notebook that passes | ok |" in markdown
     assert "cell index 2 (y = x * 2): ValueError: boom 2" in markdown
 
 
@@ -137,8 +155,19 @@ def test_timeout_stops_a_slow_notebook(tmp_path):
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     _write_notebook(nbs / "05_slow.ipynb", "# Slow\n\nIt sleeps.", "import time", "time.sleep(120)")
-    code, _, stderr = _run_main(["05", "--notebooks", str(nbs), "--output", str(tmp_path / "out"),
-                                 "--timeout", "2", "--no-html", "--no-progress"])
+    code, _, stderr = _run_main(
+        [
+            "05",
+            "--notebooks",
+            str(nbs),
+            "--output",
+            str(tmp_path / "out"),
+            "--timeout",
+            "2",
+            "--no-html",
+            "--no-progress",
+        ]
+    )
     assert code == 1
     assert "05_slow: cell index 2 (time.sleep(120)): TimeoutError" in stderr
     assert "time limit of 2 s" in stderr
@@ -151,7 +180,9 @@ def test_timeout_stops_a_slow_notebook(tmp_path):
 
 def test_unknown_notebook_name_lists_the_valid_ones(tmp_path):
     nbs = _make_course(tmp_path / "notebooks")
-    code, stdout, stderr = _run_main(["07_nope", "--notebooks", str(nbs), "--output", str(tmp_path / "o")])
+    code, stdout, stderr = _run_main(
+        ["07_nope", "--notebooks", str(nbs), "--output", str(tmp_path / "o")]
+    )
     assert code == 2
     assert "unknown notebook '07_nope'" in stderr
     assert "01_fail, 02_ok" in stderr
@@ -176,142 +207,172 @@ def test_resolve_notebooks_accepts_short_names_stems_and_paths(tmp_path):
 def test_notebook_summary_reads_title_and_learn_line(tmp_path):
     path = _write_notebook(
         tmp_path / "04_x.ipynb",
-        "# Gradients: *vanishing* and exploding\n\n"
+        "# 04 · Gradients: *vanishing* and exploding\n\n"
         "<a href='x'><img src='badge.svg'></a>\n\n"
-        "We measure gradient norms. Then we fix them.\n\n"
-        "- **You will learn:** why [LSTM](https://example.org) gates help.\n",
+        "**You will learn:** why [LSTM](https://example.org) gates help.\n",
     )
     assert notebook_summary(path) == {
         "notebook": "04_x",
-        "title": "Gradients: vanishing and exploding",
+        "title": "04 · Gradients: vanishing and exploding",
         "learn": "why LSTM gates help.",
     }
     bare = _write_notebook(tmp_path / "05_y.ipynb", "# Only a title")
     assert notebook_summary(bare)["learn"] == ""
 
 
-def test_parse_readme_table_is_robust():
-    text = "\n".join([
-        "# Course", "", "| not | in | table |", "|---|---|---|", "| 09_outside | x | y |",
-        README_START,
-        "",
-        "| notebook | title |",
-        "| :--- | ---: |",
-        "| [01_intro](notebooks/01_intro.ipynb) | Intro \\| pipes |",
-        "|**02_training_steps**|Training|",
-        "  | 03_bptt.ipynb | BPTT |  ",
-        "| [Notebook 4](notebooks/04_gradients.ipynb) | Gradients |",
-        "| 05 | [Architectures](notebooks/05_architectures.ipynb) | cells |",
-        "",
-        "Run times: measured somewhere.",
-        README_END,
-        "| 10_after | x |",
-    ])
-    parsed = parse_readme_table(text)
-    assert parsed["found"]
-    assert parsed["notebooks"] == ["01_intro", "02_training_steps", "03_bptt", "04_gradients", "05_architectures"]
-    assert parsed["rows"]["01_intro"][1] == "Intro \\| pipes"
-    assert parse_readme_table("# no markers here\n| 01_intro | x |")["found"] is False
-
-
-def test_readme_table_roundtrip_and_cli(course_run, tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text(f"# Title\n\nBefore.\n\n{README_START}\nold table\n{README_END}\n\nAfter.\n", encoding="utf-8")
-    code, stdout, _ = _run_main(["--readme-only", "--notebooks", str(course_run["nbs"]),
-                                 "--output", str(course_run["out"]), "--readme", str(readme)])
+def test_readme_table_from_results_and_cli(course_run, tmp_path):
+    readme, root = course_run["root"] / "README.md", course_run["root"]
+    readme.write_text(
+        f"# Title\n\nBefore.\n\n{README_START}\nold table\n{README_END}\n\nAfter.\n",
+        encoding="utf-8",
+    )
+    args = ["--readme-only", "--notebooks", str(course_run["nbs"])]
+    code, stdout, _ = _run_main([*args, "--output", str(course_run["out"])])
     assert code == 0, stdout
     text = readme.read_text(encoding="utf-8")
-    assert text.startswith("# Title\n\nBefore.\n\n") and text.endswith("\n\nAfter.\n")
+    assert text.startswith(f"# Title\n\nBefore.\n\n{README_START}\n| # |") and text.endswith(
+        f"{README_END}\n\nAfter.\n"
+    )
     assert "old table" not in text
-    parsed = parse_readme_table(text)
-    assert parsed["notebooks"] == ["01_fail", "02_ok"]
-    prefix = os.path.relpath(course_run["nbs"], tmp_path) + "/"
-    ok_row = parsed["rows"]["02_ok"]
-    assert ok_row[:3] == ["02", f"[A notebook that passes]({prefix}02_ok.ipynb)",
-                          "You will see the runner collect an outcome"]
-    assert parsed["rows"]["01_fail"][2] == "how a failure is reported"
-    assert ok_row[3].endswith(" s")
-    assert ok_row[4] == "toy accuracy: 0.9 (≥ 0.5; baseline 0.5)"
-    assert parsed["rows"]["01_fail"][4].startswith("FAILED: cell index 2 (y = x * 2): ValueError: boom 2")
-    # a rerun without a report keeps the figures the README already shows
-    assert update_readme(readme, list_notebooks(course_run["nbs"]), None, link_prefix=prefix) is False
-    assert "Run times: wall time of `python -m rnncourse run` on " in readme.read_text(encoding="utf-8")
+    prefix = "notebooks/"
+    rows = {
+        line.split(" | ")[0]: line.split(" | ")
+        for line in text.splitlines()
+        if line.startswith("| 0")
+    }
+    assert list(rows) == ["| 01", "| 02"]
+    assert rows["| 02"][1:3] == [
+        f"[A notebook that passes]({prefix}02_ok.ipynb)",
+        "how the runner collects an outcome",
+    ]
+    assert rows["| 02"][3].endswith(" s")
+    assert rows["| 02"][4] == "toy accuracy: 0.9 (≥ 0.5; baseline 0.5) |"
+    assert rows["| 01"][4].startswith("FAILED: cell index 2 (y = x * 2): ValueError: boom 2")
+    assert "Run times: wall time of `python -m rnncourse run` on " in text
+    # results.json, beside the README, keeps what the table shows
+    results = json.loads((root / "results.json").read_text(encoding="utf-8"))
+    assert [e["notebook"] for e in results["notebooks"]] == ["01_fail", "02_ok"]
+    assert results["notebooks"][1]["outcomes"][0]["value"] == pytest.approx(0.9)
+    # a run of one notebook replaces its entry only; without a report, results.json alone renders the same table
+    one = {
+        **course_run["report"],
+        "notebooks": [{**course_run["entries"]["02_ok"], "wall_s": 1.25}],
+    }
+    merged = merge_results(root / "results.json", one)
+    assert [(e["notebook"], e["wall_s"]) for e in merged["notebooks"]] == [
+        ("01_fail", course_run["entries"]["01_fail"]["wall_s"]),
+        ("02_ok", 1.25),
+    ]
+    code, stdout, _ = _run_main([*args, "--output", str(tmp_path / "no-run-here")])
+    assert code == 0 and "updated" in stdout and "| 1.2 s |" in readme.read_text(encoding="utf-8")
+    code, stdout, _ = _run_main([*args, "--output", str(tmp_path / "no-run-here")])
+    assert code == 0 and "already up to date" in stdout
     # a README without markers is refused with a message that says what to add
     bare = tmp_path / "BARE.md"
     bare.write_text("# nothing\n", encoding="utf-8")
     with pytest.raises(ValueError, match="notebook-table:start"):
-        update_readme(bare, [], None)
+        update_readme(bare, [], {})
     assert readme_table([]).splitlines()[1] == "|---|---|---|---:|---|"
 
 
-def test_readme_table_matches_the_notebooks():
-    """README.md's notebook table lists exactly the notebooks in notebooks/."""
-    notebooks = [p.stem for p in list_notebooks(REPO / "notebooks")]
-    readme = REPO / "README.md"
-    parsed = parse_readme_table(readme.read_text(encoding="utf-8") if readme.exists() else "")
-    if not notebooks and not parsed["found"]:
-        pytest.skip("no notebooks yet and no notebook table in README.md")
-    fix = "run `python -m rnncourse run --update-readme` (or `--readme-only` after a run)"
-    assert parsed["found"], f"README.md has no {README_START} ... {README_END} table: add the markers, then {fix}."
-    missing = [n for n in notebooks if n not in parsed["notebooks"]]
-    extra = [n for n in parsed["notebooks"] if n not in notebooks]
-    duplicated = sorted({n for n in parsed["notebooks"] if parsed["notebooks"].count(n) > 1})
-    assert not missing, f"notebooks missing from README.md's table: {missing}; {fix}."
-    assert not extra, f"README.md's table lists notebooks that do not exist: {extra}; {fix}."
-    assert not duplicated, f"README.md's table lists these notebooks twice: {duplicated}."
-
-
-def test_benchmark_table_marks_missed_targets():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("run_course", REPO / "benchmarks" / "run_course.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    machine = {"cpu": "Test CPU", "cores": 2, "ram_bytes": 8 * 2**30, "gpu": [], "versions": {"python": "3.11"}}
-    result = {
-        "machine": machine, "started": "2026-01-01T00:00:00", "runs": 2, "load_before": 0.5,
-        "reports": [{"total_wall_s": 100.0, "notebooks": []}, {"total_wall_s": 120.0, "notebooks": []}],
-        "notebooks": [
-            {"notebook": "01_a", "title": "A", "wall_s": [10.0, 20.0], "peak_bytes": [1e9, 2e9],
-             "statuses": ["ok", "ok"]},
-            {"notebook": "02_b", "title": "B", "wall_s": [80.0, 90.0], "peak_bytes": [3.5e9, 3.1e9],
-             "statuses": ["ok", "failed"]},
-        ],
-    }
-    text = bench.render_results(result)
-    assert "| 01_a | ok | 15.0 s | 10.0, 20.0 | 1.50 GB | met | met |" in text
-    assert "| 02_b | FAILED/OK | 85 s (1 min 25 s) | 80.0, 90.0 | 3.30 GB | **missed** | **missed** |" in text
-    assert "| **whole course** | FAILED | 110 s (1 min 50 s) | 100.0, 120.0 | 3.30 GB (max) | ≤ 10 min: met |" in text
-    assert "Test CPU, 2 cores, 8.0 GiB RAM, no GPU" in text
+def test_readme_table_is_rendered_from_results_json():
+    """README.md's notebook table is exactly what results.json renders, for the notebooks in notebooks/."""
+    results = json.loads((REPO / "results.json").read_text(encoding="utf-8"))
+    notebooks = list_notebooks(REPO / "notebooks")
+    assert [e["notebook"] for e in results["notebooks"]] == [p.stem for p in notebooks], (
+        "results.json and notebooks/ list different notebooks: run `python -m rnncourse run NN --update-readme`."
+    )
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    table = text[text.index(README_START) + len(README_START) : text.index(README_END)].strip()
+    assert table == readme_table(notebooks, results), (
+        "README.md's table is not results.json's: run `python -m rnncourse run --readme-only`."
+    )
 
 
 def test_baseline_comparison_reads_names_goals_and_margins():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("compare", REPO / "benchmarks" / "compare_baselines.py")
+    spec = importlib.util.spec_from_file_location(
+        "compare", REPO / "benchmarks" / "compare_baselines.py"
+    )
     compare = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(compare)
-    machine = {"cpu": "Test CPU", "cores": 2, "ram_bytes": 8 * 2**30, "gpu": [], "versions": {"python": "3.11"}}
-    report = {"machine": machine, "started": "2026-01-01T00:00:00", "notebooks": [
-        {"notebook": "01_intro", "wall_s": 9.0, "outcomes": [
-            {"name": "acc (baseline: chance)", "value": 1.0, "baseline": 0.25, "goal": "max", "passed": True}]},
-        {"notebook": "06_text", "wall_s": 30.5, "outcomes": [
-            {"name": "GRU nats/char (baseline: Kneser-Ney 5-gram)", "value": 1.45, "baseline": 1.51,
-             "goal": "min", "margin": 0.02, "passed": True},
-            {"name": "samples differ", "value": 1.0, "bound": 0.5, "passed": True}]},
-        {"notebook": "07_sentiment", "wall_s": 25.0, "outcomes": [
-            {"name": "BiLSTM accuracy (baseline: logistic regression (words); a tolerance)", "value": 0.74,
-             "baseline": 0.76, "goal": "max", "margin": -0.04, "passed": True}]},
-    ]}
+    machine = {
+        "cpu": "Test CPU",
+        "cores": 2,
+        "ram_bytes": 8 * 2**30,
+        "gpu": [],
+        "versions": {"python": "3.11"},
+    }
+    report = {
+        "machine": machine,
+        "started": "2026-01-01T00:00:00",
+        "notebooks": [
+            {
+                "notebook": "01_intro",
+                "wall_s": 9.0,
+                "outcomes": [
+                    {
+                        "name": "acc (baseline: chance)",
+                        "value": 1.0,
+                        "baseline": 0.25,
+                        "goal": "max",
+                        "passed": True,
+                    }
+                ],
+            },
+            {
+                "notebook": "06_text",
+                "wall_s": 30.5,
+                "outcomes": [
+                    {
+                        "name": "GRU nats/char (baseline: Kneser-Ney 5-gram)",
+                        "value": 1.45,
+                        "baseline": 1.51,
+                        "goal": "min",
+                        "margin": 0.02,
+                        "passed": True,
+                    },
+                    {"name": "samples differ", "value": 1.0, "bound": 0.5, "passed": True},
+                ],
+            },
+            {
+                "notebook": "07_sentiment",
+                "wall_s": 25.0,
+                "outcomes": [
+                    {
+                        "name": "BiLSTM accuracy (baseline: logistic regression (words); a tolerance)",
+                        "value": 0.74,
+                        "baseline": 0.76,
+                        "goal": "max",
+                        "margin": -0.04,
+                        "passed": True,
+                    }
+                ],
+            },
+        ],
+    }
     rows = compare.comparison_rows(report)
     assert [(r["notebook"], r["model"], r["baseline_name"]) for r in rows] == [
-        ("06_text", "GRU nats/char", "Kneser-Ney 5-gram"),  # 01 is no application; no baseline: left out
+        (
+            "06_text",
+            "GRU nats/char",
+            "Kneser-Ney 5-gram",
+        ),  # 01 is no application; no baseline: left out
         ("07_sentiment", "BiLSTM accuracy", "logistic regression (words); a tolerance"),
     ]
-    assert rows[0]["better_by"] == pytest.approx(0.06) and rows[1]["better_by"] == pytest.approx(-0.02)
+    assert rows[0]["better_by"] == pytest.approx(0.06) and rows[1]["better_by"] == pytest.approx(
+        -0.02
+    )
     text = compare.render(rows, report)
-    assert "| 06_text | GRU nats/char | Kneser-Ney 5-gram | 1.45 | 1.51 | +0.06 | 0.02 | yes | 30.5 s |" in text
-    assert "| 07_sentiment | BiLSTM accuracy | logistic regression (words); a tolerance | 0.74 | 0.76 | -0.02 |" in text
+    assert (
+        "| 06_text | GRU nats/char | Kneser-Ney 5-gram | 1.45 | 1.51 | +0.06 | 0.02 | yes | 30.5 s |"
+        in text
+    )
+    assert (
+        "| 07_sentiment | BiLSTM accuracy | logistic regression (words); a tolerance | 0.74 | 0.76 | -0.02 |"
+        in text
+    )
 
 
 def test_run_without_the_runner_extra_says_what_to_install(monkeypatch, capsys):
@@ -320,8 +381,9 @@ def test_run_without_the_runner_extra_says_what_to_install(monkeypatch, capsys):
     from rnncourse import __main__ as cli
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "nbclient" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "nbclient" else real(name, *a)
+    )
     assert cli.main(["run", "01"]) == 2
     err = capsys.readouterr().err
     assert "nbclient is not installed" in err and "pip install 'rnncourse[run]'" in err
