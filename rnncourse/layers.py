@@ -52,7 +52,7 @@ class _Attention(keras.layers.Layer):
         name = type(self).__name__
         query_dim, value_dim = self._built_dims() if self.built else (None, None)
         query_dim = query_dim or "query_dim"
-        built = " (the size it was built for; make a new layer for another size)"
+        built = "(the size it was built for; make a new layer for another size)"
         checks.shape(query_shape, "query", [("batch", query_dim), ("batch", "query_time", query_dim)],
                      caller=name, note=built if self.built else "")
         checks.shape(values_shape, "values", ("batch", "value_time", value_dim or "value_dim"),
