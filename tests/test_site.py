@@ -16,6 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from rnncourse.outcomes import OUTCOME_MIME
+
 if sys.version_info < (3, 11):  # pragma: no cover - tools/ and Sphinx 8.2+ need Python 3.11
     pytest.skip("tools/site.py needs Python 3.11", allow_module_level=True)
 
@@ -61,6 +63,10 @@ def executed_notebook(outputs=True):
             nbformat.v4.new_output("stream", name="stdout", text="trained in 0.1 s\n"),
             nbformat.v4.new_output(
                 "display_data", data={"image/png": PNG, "text/plain": "<Figure>"}
+            ),
+            nbformat.v4.new_output(  # what check_outcome displays: its line and its record
+                "display_data",
+                data={"text/plain": f"OK {OUTCOME}: 0.97 (>= 0.9)", OUTCOME_MIME: {"name": OUTCOME}},
             ),
         ]
     return nb

@@ -302,9 +302,14 @@ def write_source(report, notebooks, src_dir, mathjax_dir, *, course_map=COURSE_M
     (static / "site.css").write_text(SITE_CSS, encoding="utf-8")
 
     copied = []
+    from rnncourse.outcomes import OUTCOME_MIME
+
     for _entry, path in notebooks:
-        text = path.read_text(encoding="utf-8").replace(COLAB_BADGE, "colab-badge.svg")
-        (src_dir / path.name).write_text(text, encoding="utf-8")
+        nb = json.loads(path.read_text(encoding="utf-8").replace(COLAB_BADGE, "colab-badge.svg"))
+        for cell in nb["cells"]:  # check_outcome's record is for report.json; the page shows its line
+            for output in cell.get("outputs", []):
+                output.get("data", {}).pop(OUTCOME_MIME, None)
+        (src_dir / path.name).write_text(json.dumps(nb), encoding="utf-8")
         copied.append(src_dir / path.name)
 
     mathjax_dir = Path(mathjax_dir)
