@@ -278,7 +278,13 @@ def _error(nb, cell, ename, evalue, traceback=""):
 
 
 def failure_message(entry):
-    """``"02_training: cell index 7 (model.fit(x, y)): AssertionError: ..."`` for a failed entry."""
+    """Name a failed notebook, its cell and its error.
+
+    Example:
+        >>> error = {"cell_index": 7, "source": "model.fit(x, y)", "ename": "ValueError", "evalue": "boom"}
+        >>> failure_message({"notebook": "02_training_steps", "error": error})
+        '02_training_steps: cell index 7 (model.fit(x, y)): ValueError: boom'
+    """
     from rnncourse.report import error_text
 
     return f"{entry['notebook']}: {error_text(entry)}"
