@@ -199,9 +199,29 @@ def _cell(text):
 
 
 # --------------------------------------------------------------------------- report.md / index.html
+#: The course's speed and memory targets on a 2-core CPU, checked by every run's report.
+TARGET_NOTEBOOK_S, TARGET_COURSE_S, TARGET_PEAK_BYTES = 75, 600, 3 * 1024**3
+
+
+def _met(value, target):
+    return "–" if value is None else ("met" if value <= target else "MISSED")
+
+
 def render_markdown(report):
-    """The report (as written to ``report.json``) as Markdown; each notebook links its page."""
+    """The report (as written to ``report.json``) as Markdown; each notebook links its page.
+
+    The last columns say whether each notebook met the course's targets (at most
+    75 s and 3 GiB on a 2-core CPU); the header says whether the whole course
+    ran within 10 minutes.
+
+    >>> md = render_markdown({"notebooks": [{"notebook": "01_x", "status": "ok", "wall_s": 80.0,
+    ...                                       "peak_rss_bytes": 2**30, "outcomes": []}],
+    ...                       "total_wall_s": 80.0, "passed_count": 1})
+    >>> [line for line in md.splitlines() if line.startswith("| 01_x")][0].endswith("| MISSED | met |")
+    True
+    """
     machine = report.get("machine", {})
+    total = report.get("total_wall_s")
     lines = [
         "# Course run report",
         "",
@@ -210,10 +230,12 @@ def render_markdown(report):
         f"- started: {report.get('started', '?')}; time limit per notebook: "
         f"{format_seconds(report.get('timeout_s'))}",
         f"- result: {report.get('passed_count', 0)} of {len(report.get('notebooks', []))} notebooks "
-        f"passed; total wall time {format_seconds(report.get('total_wall_s'))}",
+        f"passed; total wall time {format_seconds(total)} "
+        f"(target: at most {TARGET_COURSE_S // 60} min for the whole course: {_met(total, TARGET_COURSE_S)})",
         "",
-        "| notebook | title | status | wall time | peak memory | outcomes | error |",
-        "|---|---|---|---:|---:|---|---|",
+        "| notebook | title | status | wall time | peak memory | outcomes | error "
+        f"| ≤ {TARGET_NOTEBOOK_S} s | ≤ {TARGET_PEAK_BYTES // 1024**3} GiB |",
+        "|---|---|---|---:|---:|---|---|---|---|",
     ]
     for e in report.get("notebooks", []):
         r, page = _row(e), e.get("html") or e.get("executed")
@@ -225,7 +247,11 @@ def render_markdown(report):
             r["memory"],
             "; ".join(r["outcomes"]) or "–",
         ]
-        lines.append(f"| {name} | " + " | ".join(map(_cell, [*cells, r["error"]])) + " |")
+        targets = [
+            _met(e.get("wall_s"), TARGET_NOTEBOOK_S),
+            _met(e.get("peak_rss_bytes"), TARGET_PEAK_BYTES),
+        ]
+        lines.append(f"| {name} | " + " | ".join(map(_cell, [*cells, r["error"], *targets])) + " |")
     return "\n".join(lines) + "\n"
 
 

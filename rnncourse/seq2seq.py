@@ -181,10 +181,10 @@ def greedy_decode(step_fn, states, *, start_id, end_id, max_length, pad_id=0, fr
 
     Example:
         >>> import numpy as np
-        >>> table = np.log([[0.1, 0.9], [0.8, 0.2]])  # row: previous token
-        >>> step = lambda tokens, states: (table[tokens], states)
+        >>> table = np.log([[0.1, 0.9, 1e-9], [0.8, 0.2, 1e-9], [0.5, 0.5, 1e-9]])
+        >>> step = lambda tokens, states: (table[tokens], states)  # row: previous token
         >>> seqs, scores = greedy_decode(step, np.zeros((1, 1)), start_id=0,
-        ...                              end_id=5, max_length=3)
+        ...                              end_id=2, max_length=3)  # token 2 never wins
         >>> seqs.tolist()  # 0 -> 1 -> 0 -> 1
         [[1, 0, 1]]
     """
