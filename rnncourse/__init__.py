@@ -28,8 +28,13 @@ Submodules (import the ones you need, e.g. ``from rnncourse import cells``):
   learner's mistake gets an error naming the argument, not a wrong answer.
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from rnncourse.outcomes import check_outcome
 from rnncourse.session import setup
 
-__version__ = "0.1.0"
+try:  # the version is written once, in pyproject.toml; the installed metadata carries it
+    __version__ = version("rnncourse")
+except PackageNotFoundError:  # a source tree on sys.path that was never installed
+    __version__ = "0+unknown"
 __all__ = ["__version__", "check_outcome", "setup"]

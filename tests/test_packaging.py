@@ -126,3 +126,11 @@ def test_requires_python_and_dataset_files_ship_in_the_wheel():
     assert pyproject["project"]["requires-python"] == ">=3.10"
     force = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert force == {"datasets": "rnncourse/_datasets"}
+
+
+def test_the_version_is_written_once():
+    import rnncourse
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert rnncourse.__version__ == pyproject
+    assert pyproject not in (ROOT / "rnncourse" / "__init__.py").read_text()
