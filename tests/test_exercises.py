@@ -1,4 +1,10 @@
+"""What every exercise does, driven by one table: a right answer passes ("Correct"), each
+common mistake fails with a hint, no answer says "Not answered yet"; and each notebook
+checks exactly its registered exercises. How the expected answers agree with Keras, the
+data and the package is in tests/test_exercise_answers.py."""
+
 import json
+import math
 import re
 from pathlib import Path
 
@@ -6,34 +12,188 @@ import pytest
 
 from rnncourse import exercises
 
+# (exercise id, an answer that must pass): the notebook's numbers, worked out by hand.
+RIGHT = [
+    ("01.rnn_params", 64 * (10 + 64 + 1)),
+    ("01.rnn_params_long", 4800),
+    ("01.mlp_params", 201 * 64),
+    ("01.shape_many_to_many", (32, 15, 8)),
+    ("02.log_loss", -(math.log(0.9) + math.log(0.8) + math.log(0.6) + math.log(0.3)) / 4),
+    ("02.rmse", math.sqrt((0.25 + 0 + 2.25 + 1.0) / 4)),
+    ("02.sgd_step", 0.7),
+    ("02.steps_per_epoch", 23),
+    ("02.fit_running_mean", 0.42),
+    ("03.linear_rnn_grad", 3.0),  # h_3 = w^2 + 2w + 3, so dL/dw = 2w + 2 = 3 at w = 0.5
+    ("03.truncated_grad", 5.5),  # h_2 = 2.5, h_3 = 4.25: the truncated gradient is h_3 + w h_2
+    ("03.activation_bytes", 32_768_000),
+    ("03.stateful_updates", 200),
+    ("04.vanish_factor", 0.9**50),
+    ("04.steps_to_vanish", 31),  # 0.8**30 = 1.2e-3, 0.8**31 = 9.9e-4
+    ("04.clipnorm", 0.6),
+    ("04.clipvalue_norm", math.sqrt(2)),
+    ("04.global_clipnorm", 3 / 13),
+    ("04.adding_baseline", 1 / 6),
+    ("04.gru_memory", (1 / (1 + math.exp(-3))) ** 40),
+    ("05.lstm_params", 4 * 64 * (10 + 64 + 1)),
+    ("05.gru_params", 3 * 64 * (10 + 64 + 2)),
+    ("05.bidirectional_params", 2 * 4 * 32 * (8 + 32 + 1)),
+    ("05.stacked_params", 3 * 16 * (4 + 16 + 2) + 3 * 16 * (16 + 16 + 2)),
+    ("05.bidirectional_shape", (8, 20, 32)),
+    ("05.receptive_field", 13),
+    ("06.uniform_nats", 4.2905),
+    ("06.perplexity", 6.05),
+    ("06.bits", 2.597),
+    ("06.temperature", 0.8668),
+    ("06.gru_params", 62208),
+    ("06.ngram_table", 73**4),
+    ("07.majority", 0.5233),
+    ("07.embedding_params", 640_000),
+    ("07.bilstm_params", 24_832),
+    ("07.bilstm_shape", (16, 64)),
+    ("07.bow_params", 10_001),
+    ("08.n_windows", 2545),
+    ("08.weekly_lag", 336),
+    ("08.mae_in_mw", 236.474),
+    ("08.random_walk_mse", 9.418e-5),
+    ("08.leaky_overlap", 30),
+    ("09.frames_per_second", 98),
+    ("09.mel_of_4000_hz", 2146.1),  # rounded to 1 decimal, as asked
+    ("09.ctc_min_steps", 5),
+    ("09.ctc_paths", 15),
+    ("09.digit_error_rate", 0.4),  # "427" -> "4277" and "90" -> "0": 2 edits, 5 digits
+    ("09.noise_power", 0.002),
+    ("09.speaker_params", 4713),
+    ("10.bahdanau_params", 64 * 16 + 32 * 16 + 16 + 16),
+    ("10.luong_params", 2048),
+    ("10.beam_candidates", 144),
+    ("10.brevity_penalty", math.exp(-0.25)),
+    ("11.grid_cells", 16),
+    ("11.colour_params", 64),
+    ("11.one_shape_captions", (40, 32)),
+    ("11.beam_rows", 4000),
+    ("11.digit_captions", 111000),
+    ("12.attention_scores", 4 * 1000 * 1000),
+    ("12.mha_params", 4224),
+    ("12.scan_rounds", 10),
+    ("12.scan_rounds", 10.0),  # a float that equals the int is fine
+    ("12.kv_cache_bytes", 2 * 12 * 768 * 4 * 2048),
+    ("12.replica_batch", 64),
+]
 
-def test_right_answers_pass(capsys):
-    assert exercises.check("01.rnn_params", 64 * (10 + 64 + 1))
-    assert exercises.check("01.rnn_params_long", 4800)
-    assert exercises.check("01.mlp_params", 201 * 64)
-    assert exercises.check("01.shape_many_to_many", (32, 15, 8))
-    assert capsys.readouterr().out.count("Correct") == 4
+# (exercise id, a common mistake that must fail with the hint).
+WRONG = [
+    ("01.rnn_params", 4000),
+    ("01.rnn_params_long", 4800 * 1000 // 20),  # grown with the length: no weight sharing
+    ("01.mlp_params", 200 * 64),  # the biases forgotten
+    ("01.shape_many_to_many", (32, 8)),  # return_sequences forgotten
+    ("01.shape_many_to_many", "a shape"),
+    ("02.log_loss", 0.5),  # near, but not within 1e-3
+    ("02.log_loss", -0.6),  # the sign forgotten
+    ("02.rmse", 0.875),  # the MSE, not its root
+    ("02.rmse", 0.75),  # the mean absolute error
+    ("02.sgd_step", 2.3),  # stepped up the gradient instead of down
+    ("02.steps_per_epoch", 22),  # rounded down
+    ("02.fit_running_mean", 0.4),  # unweighted mean of the batch losses
+    ("03.linear_rnn_grad", 2.5),  # only the last step's term
+    ("03.truncated_grad", 5.75),  # the full BPTT gradient
+    ("03.truncated_grad", 4.25),  # truncated after one step
+    ("03.activation_bytes", 8_192_000),  # forgot the bytes per number
+    ("03.stateful_updates", 1),  # one update per sequence: full BPTT
+    ("04.vanish_factor", 0.9**49),  # one step short
+    ("04.steps_to_vanish", 30),  # 0.8**30 is still above 1e-3
+    ("04.clipnorm", 3.0),  # not clipped
+    ("04.clipvalue_norm", 1.0),  # the clipnorm answer
+    ("04.global_clipnorm", 0.6),  # clipnorm: the first variable clipped on its own
+    ("04.adding_baseline", 1 / 12),  # the variance of one number
+    ("04.gru_memory", 0.5**40),  # bias 0
+    ("05.lstm_params", 64 * (10 + 64 + 1)),  # a SimpleRNN's count
+    ("05.gru_params", 3 * 64 * (10 + 64 + 1)),  # reset_after=False
+    ("05.bidirectional_params", 4 * 32 * (8 + 32 + 1)),  # one direction only
+    ("05.stacked_params", 2 * 3 * 16 * (4 + 16 + 2)),  # second layer on 4 features
+    ("05.bidirectional_shape", (8, 20, 16)),  # forgot the concatenation
+    ("05.receptive_field", 15),  # 3 * 5
+    ("06.uniform_nats", math.log2(73)),  # bits, not nats
+    ("06.perplexity", 1.8),
+    ("06.bits", 1.8 * math.log(2)),  # multiplied instead of divided
+    ("06.temperature", 0.665),  # the softmax at temperature 1
+    ("06.gru_params", 3 * 128 * (32 + 128 + 1)),  # one bias per gate
+    ("06.ngram_table", 73**3),
+    ("07.majority", 0.589),  # the training split's share
+    ("07.majority", 0.477),  # the minority class
+    ("07.embedding_params", 640_064),  # an invented bias
+    ("07.bilstm_params", 12_416),  # one direction only
+    ("07.bilstm_shape", (16, 32)),
+    ("07.bilstm_shape", (16, 40, 64)),  # return_sequences=True
+    ("07.bow_params", 10_000),
+    ("08.n_windows", 2544),  # off by one
+    ("08.n_windows", 2592),  # the horizon forgotten
+    ("08.weekly_lag", 168),  # hours, not half-hours
+    ("08.mae_in_mw", 236.474 + 4719.164),  # the mean added to an error
+    ("08.mae_in_mw", 0.236474),  # left in GW
+    ("08.random_walk_mse", 0.0097**2),  # the bias term forgotten (0.1 % too small)
+    ("08.random_walk_mse", 0.0097),  # the standard deviation, not squared
+    ("08.leaky_overlap", 29),
+    ("09.frames_per_second", 100),  # 1 s / 10 ms, forgetting the frame length
+    ("09.mel_of_4000_hz", 4000),
+    ("09.ctc_min_steps", 4),  # forgetting the blank between the two 1s
+    ("09.ctc_paths", 81),
+    ("09.digit_error_rate", 0.2),
+    ("09.noise_power", 0.0002),
+    ("09.speaker_params", 4713 - 3 * 32),  # reset_after=False: one bias per gate
+    ("09.speaker_params", 4416),  # the GRU alone
+    ("10.bahdanau_params", 64 * 16 + 32 * 16),  # forgot b and w
+    ("10.luong_params", 2048 + 32),  # no bias in the general score
+    ("10.beam_candidates", 36),
+    ("10.brevity_penalty", math.exp(1 - 8 / 10)),  # r and c swapped
+    ("11.grid_cells", 4),  # one side, not the cells
+    ("11.colour_params", 48),  # forgot the biases
+    ("11.one_shape_captions", (40, 36)),  # held out only once, not per size
+    ("11.beam_rows", 1000),
+    ("11.digit_captions", 10**5),  # only the longest numbers
+    ("12.attention_scores", 4 * 1000),  # one score per token instead of per pair
+    ("12.attention_scores", 1000 * 1000),  # the heads forgotten
+    ("12.mha_params", 4096),  # the biases forgotten
+    ("12.mha_params", 3168),  # the output projection forgotten
+    ("12.scan_rounds", 1000),  # the steps of the loop, not the rounds of the scan
+    ("12.scan_rounds", 9),  # floor(log2) instead of ceil(log2)
+    ("12.kv_cache_bytes", 12 * 768 * 4 * 2048),  # keys only
+    ("12.kv_cache_bytes", 2 * 768 * 4 * 2048),  # one layer only
+    ("12.replica_batch", 256),  # the global batch
+]
 
 
-def test_answers_agree_with_keras():
-    import keras
-
-    layer = keras.layers.SimpleRNN(64)
-    layer.build((None, 20, 10))
-    assert exercises.check("01.rnn_params", layer.count_params())
-    dense = keras.layers.Dense(64)
-    dense.build((None, 200))
-    assert exercises.check("01.mlp_params", dense.count_params())
-    out = keras.layers.SimpleRNN(8, return_sequences=True)(keras.ops.zeros((32, 15, 4)))
-    assert exercises.check("01.shape_many_to_many", tuple(out.shape))
+def _ids(rows):
+    return [f"{exercise_id}={answer!r}" for exercise_id, answer in rows]
 
 
-def test_wrong_and_missing_answers_give_feedback_not_errors(capsys):
-    assert not exercises.check("01.rnn_params", 4000)
-    assert "Hint:" in capsys.readouterr().out
-    assert not exercises.check("01.rnn_params", None)
-    assert "Not answered yet" in capsys.readouterr().out
-    assert not exercises.check("01.shape_many_to_many", "a shape")
+def test_every_exercise_has_right_and_wrong_answers_in_the_tables():
+    registered = set(exercises.EXERCISES)
+    for name, table in (("RIGHT", RIGHT), ("WRONG", WRONG)):
+        listed = {exercise_id for exercise_id, _ in table}
+        assert listed == registered, (
+            f"{name}: add rows for {sorted(registered - listed)}, "
+            f"drop rows of unknown exercises {sorted(listed - registered)}"
+        )
+
+
+@pytest.mark.parametrize(("exercise_id", "answer"), RIGHT, ids=_ids(RIGHT))
+def test_right_answer_passes(capsys, exercise_id, answer):
+    assert exercises.check(exercise_id, answer) is True
+    assert capsys.readouterr().out == f"Correct: {exercise_id}\n"
+
+
+@pytest.mark.parametrize(("exercise_id", "wrong"), WRONG, ids=_ids(WRONG))
+def test_common_mistake_fails_with_the_hint(capsys, exercise_id, wrong):
+    assert exercises.check(exercise_id, wrong) is False
+    out = capsys.readouterr().out
+    assert "Hint:" in out and exercises.EXERCISES[exercise_id].hint in out
+
+
+@pytest.mark.parametrize("exercise_id", sorted(exercises.EXERCISES))
+@pytest.mark.parametrize("missing", [None, ...], ids=["None", "Ellipsis"])
+def test_no_answer_is_not_answered_yet(capsys, exercise_id, missing):
+    assert exercises.check(exercise_id, missing) is False
+    assert capsys.readouterr().out == f"Not answered yet: {exercises.describe(exercise_id)}\n"
 
 
 def test_unknown_exercise_lists_the_known_ones():
@@ -58,7 +218,9 @@ def _checked_ids(notebook):
     return set(EXERCISE_ID.findall(code))
 
 
-@pytest.mark.parametrize("notebook", sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "notebook", sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem
+)
 def test_each_notebook_checks_exactly_its_registered_exercises(notebook):
     prefix = notebook.name[:3]  # "04_" -> exercises "04.*"
     registered = {i for i in exercises.EXERCISES if i.startswith(prefix[:2] + ".")}
@@ -72,9 +234,15 @@ def test_each_notebook_checks_exactly_its_registered_exercises(notebook):
 
 def test_the_notebook_exercise_check_can_fail(tmp_path):
     notebook = tmp_path / "04_fake.ipynb"
-    notebook.write_text(json.dumps({"cells": [
-        {"cell_type": "code", "source": ['exercises.check("04.clipnorm", None)']},
-    ]}))
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {"cell_type": "code", "source": ['exercises.check("04.clipnorm", None)']},
+                ]
+            }
+        )
+    )
     assert _checked_ids(notebook) == {"04.clipnorm"}
     with pytest.raises(AssertionError, match="registered but never checked"):
         test_each_notebook_checks_exactly_its_registered_exercises(notebook)
