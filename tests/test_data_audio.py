@@ -1,6 +1,5 @@
 """Tests for rnncourse.data.audio: the speech data sets and the NumPy audio helpers."""
 
-import shutil
 
 import numpy as np
 import pytest
@@ -62,19 +61,14 @@ def test_loaders_check_every_file_they_read(monkeypatch):
 
 
 @pytest.fixture()
-def data_copy(tmp_path, monkeypatch):
+def speech_copy(data_copy):
     """A private copy of the manifest and the speech folders, used through $RNNCOURSE_DATA."""
-    root = _store.datasets_root()
-    shutil.copy(root / "MANIFEST.json", tmp_path / "MANIFEST.json")
-    for name in SPEECH_SETS:
-        shutil.copytree(root / name, tmp_path / name)
-    monkeypatch.setenv(_store.DATA_ENV, str(tmp_path))
-    return tmp_path
+    return data_copy(*SPEECH_SETS)
 
 
-def test_missing_file_names_it_and_the_rebuild_command(data_copy):
-    (data_copy / "spoken_digits" / "spoken_digits.npz").unlink()
-    expected = _store.load_manifest(data_copy)["spoken_digits/spoken_digits.npz"]["sha256"]
+def test_missing_file_names_it_and_the_rebuild_command(speech_copy):
+    (speech_copy / "spoken_digits" / "spoken_digits.npz").unlink()
+    expected = _store.load_manifest(speech_copy)["spoken_digits/spoken_digits.npz"]["sha256"]
     with pytest.raises(_store.DataFileError) as err:
         audio.load_spoken_digits()
     message = str(err.value)
@@ -83,12 +77,12 @@ def test_missing_file_names_it_and_the_rebuild_command(data_copy):
     assert "python datasets/prepare/build.py spoken_digits" in message
 
 
-def test_corrupted_file_gives_both_hashes(data_copy):
-    path = data_copy / "digit_strings" / "digit_strings.npz"
+def test_corrupted_file_gives_both_hashes(speech_copy):
+    path = speech_copy / "digit_strings" / "digit_strings.npz"
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF  # same size, one byte changed
     path.write_bytes(bytes(data))
-    expected = _store.load_manifest(data_copy)["digit_strings/digit_strings.npz"]["sha256"]
+    expected = _store.load_manifest(speech_copy)["digit_strings/digit_strings.npz"]["sha256"]
     actual = _store.file_sha256(path)
     with pytest.raises(_store.DataFileError) as err:
         audio.load_digit_strings()
@@ -350,13 +344,13 @@ def test_japanese_vowels_padded_matches_list_and_masks_cleanly(vowels):
         assert (np.abs(seq).sum(axis=1) > 0).all()  # no real frame looks like padding to Masking(0.0)
 
 
-def test_japanese_vowels_disagreeing_files_are_refused(data_copy):
-    path = data_copy / "japanese_vowels" / "utterances.csv"
+def test_japanese_vowels_disagreeing_files_are_refused(speech_copy):
+    path = speech_copy / "japanese_vowels" / "utterances.csv"
     text = path.read_text().replace("0,train,1,20,train,0", "0,train,1,21,train,0", 1)
     path.write_text(text)
     with pytest.raises(_store.DataFileError, match="utterances.csv"):
         audio.load_japanese_vowels()  # the checksum catches the edit first
-    _rewrite_manifest_entry(data_copy, "japanese_vowels/utterances.csv")
+    _rewrite_manifest_entry(speech_copy, "japanese_vowels/utterances.csv")
     with pytest.raises(ValueError, match="disagree.*build.py japanese_vowels"):
         audio.load_japanese_vowels()
 

@@ -1,7 +1,6 @@
 """Tests for rnncourse.data.images: the captioned shape scenes and emoji."""
 
 import gzip
-import shutil
 
 import numpy as np
 import pytest
@@ -54,18 +53,13 @@ def test_loaders_check_every_file_they_read(monkeypatch):
 
 
 @pytest.fixture()
-def data_copy(tmp_path, monkeypatch):
-    root = _store.datasets_root()
-    shutil.copy(root / "MANIFEST.json", tmp_path / "MANIFEST.json")
-    for name in ("shapes_captions", "emoji_captions"):
-        shutil.copytree(root / name, tmp_path / name)
-    monkeypatch.setenv(_store.DATA_ENV, str(tmp_path))
-    return tmp_path
+def captions_copy(data_copy):
+    return data_copy("shapes_captions", "emoji_captions")
 
 
-def test_missing_file_names_it_and_the_rebuild_command(data_copy):
-    (data_copy / "emoji_captions" / "emoji.csv").unlink()
-    expected = _store.load_manifest(data_copy)["emoji_captions/emoji.csv"]["sha256"]
+def test_missing_file_names_it_and_the_rebuild_command(captions_copy):
+    (captions_copy / "emoji_captions" / "emoji.csv").unlink()
+    expected = _store.load_manifest(captions_copy)["emoji_captions/emoji.csv"]["sha256"]
     with pytest.raises(_store.DataFileError) as err:
         images.load_emoji_captions()
     message = str(err.value)
@@ -73,11 +67,11 @@ def test_missing_file_names_it_and_the_rebuild_command(data_copy):
     assert "python datasets/prepare/build.py emoji_captions" in message
 
 
-def test_corrupted_file_gives_both_hashes(data_copy):
-    path = data_copy / "shapes_captions" / "scenes.csv.gz"
+def test_corrupted_file_gives_both_hashes(captions_copy):
+    path = captions_copy / "shapes_captions" / "scenes.csv.gz"
     text = gzip.decompress(path.read_bytes()).replace(b"big", b"bog", 1)
     path.write_bytes(gzip.compress(text, mtime=0))  # still valid gzip, different content
-    expected = _store.load_manifest(data_copy)["shapes_captions/scenes.csv.gz"]["sha256"]
+    expected = _store.load_manifest(captions_copy)["shapes_captions/scenes.csv.gz"]["sha256"]
     actual = _store.file_sha256(path)
     with pytest.raises(_store.DataFileError) as err:
         images.load_shapes_captions()

@@ -2,13 +2,11 @@
 
 import hashlib
 import json
-import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from rnncourse.data import _store
 from rnncourse.data._store import DataFileError
 from rnncourse.data.series import SPLITS, TimeSeries, list_series, load_series, make_windows
 
@@ -169,23 +167,14 @@ def test_sp500_is_close_to_a_random_walk(loaded):
     assert 0.9 < ar / persistence < 1.1  # a linear model gains (almost) nothing on a random walk
 
 
-def _copy(tmp_path, relpath):
-    root = _store.datasets_root()
-    shutil.copy(root / "MANIFEST.json", tmp_path / "MANIFEST.json")
-    (tmp_path / relpath).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(root / relpath, tmp_path / relpath)
-    return tmp_path
-
-
-def test_corrupted_and_missing_series_files_are_refused(tmp_path, monkeypatch):
-    root = _copy(tmp_path, "series/weather.csv")
+def test_corrupted_and_missing_series_files_are_refused(data_copy):
+    root = data_copy("series/weather.csv")
     target = root / "series/weather.csv"
     expected = json.loads((root / "MANIFEST.json").read_text())["files"]["series/weather.csv"]["sha256"]
     text = target.read_text().replace("2015-12-31,0.0", "2015-12-31,9.9")  # one altered value
     target.write_text(text)
     actual = hashlib.sha256(text.encode()).hexdigest()
     assert actual != expected
-    monkeypatch.setenv(_store.DATA_ENV, str(root))
     with pytest.raises(DataFileError) as info:
         load_series("weather")
     message = str(info.value)

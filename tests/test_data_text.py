@@ -10,7 +10,6 @@ import csv
 import hashlib
 import json
 import re
-import shutil
 
 import numpy as np
 import pytest
@@ -300,16 +299,6 @@ def test_split_argument(shakespeare):
 # ------------------------------------------------- Missing and corrupted files
 
 
-def _copy_datasets(tmp_path, relpaths):
-    """A minimal copy of datasets/ (manifest + the given files) for $RNNCOURSE_DATA."""
-    root = _store.datasets_root()
-    shutil.copy(root / "MANIFEST.json", tmp_path / "MANIFEST.json")
-    for rel in relpaths:
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(root / rel, tmp_path / rel)
-    return tmp_path
-
-
 LOADERS = [
     (load_shakespeare, "shakespeare/shakespeare.txt.gz", ["shakespeare/plays.csv"], "shakespeare"),
     (load_shakespeare, "shakespeare/plays.csv", ["shakespeare/shakespeare.txt.gz"], "shakespeare"),
@@ -320,15 +309,14 @@ LOADERS = [
 
 
 @pytest.mark.parametrize("loader,relpath,others,name", LOADERS, ids=[x[1] for x in LOADERS])
-def test_corrupted_file_is_refused_with_both_hashes(tmp_path, monkeypatch, loader, relpath, others, name):
-    root = _copy_datasets(tmp_path, [relpath] + others)
+def test_corrupted_file_is_refused_with_both_hashes(data_copy, loader, relpath, others, name):
+    root = data_copy(relpath, *others)
     target = root / relpath
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x01  # flip one bit
     target.write_bytes(bytes(data))
     expected = json.loads((root / "MANIFEST.json").read_text())["files"][relpath]["sha256"]
     actual = hashlib.sha256(bytes(data)).hexdigest()
-    monkeypatch.setenv(_store.DATA_ENV, str(root))
     with pytest.raises(DataFileError) as info:
         loader()
     message = str(info.value)
@@ -338,10 +326,9 @@ def test_corrupted_file_is_refused_with_both_hashes(tmp_path, monkeypatch, loade
 
 
 @pytest.mark.parametrize("loader,relpath,others,name", LOADERS, ids=[x[1] for x in LOADERS])
-def test_missing_file_is_refused_with_the_rebuild_command(tmp_path, monkeypatch, loader, relpath, others, name):
-    root = _copy_datasets(tmp_path, others)
+def test_missing_file_is_refused_with_the_rebuild_command(data_copy, loader, relpath, others, name):
+    root = data_copy(*others)
     expected = json.loads((root / "MANIFEST.json").read_text())["files"][relpath]["sha256"]
-    monkeypatch.setenv(_store.DATA_ENV, str(root))
     with pytest.raises(DataFileError) as info:
         loader()
     message = str(info.value)
