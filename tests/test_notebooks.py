@@ -2,14 +2,11 @@
 
 import copy
 import os
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-from nbcheck import problems, setup_cell  # noqa: E402
+from nbcheck import problems, setup_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
