@@ -18,6 +18,8 @@ Submodules (import the ones you need, e.g. ``from rnncourse import cells``):
   (Markov count table, bag of n-grams, logistic regression, nearest neighbour).
 - ``rnncourse.textgen``, ``rnncourse.ctc``, ``rnncourse.seq2seq``: sampling,
   CTC decoding and greedy/beam decoding helpers of the application notebooks.
+- ``rnncourse.encoder_decoder``: teacher-forcing arrays, training and the
+  one-step decoder shared by the translation (10) and captioning (11) notebooks.
 - ``rnncourse.plotting`` and ``rnncourse.exercises``: shared figures and the
   exercise check functions.
 - ``rnncourse.runner``: ``python -m rnncourse run``, the course runner.
