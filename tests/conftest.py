@@ -12,6 +12,14 @@ for _key, _value in QUIET_ENV.items():
     os.environ.setdefault(_key, _value)
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "slow: starts a fresh Python or kernel that imports TensorFlow, or builds a wheel or "
+        "a site (seconds each); the fast loop is pytest tests -m 'not slow'",
+    )
+
+
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
     """A function that copies ``MANIFEST.json`` and the given ``datasets/`` files or folders

@@ -1,9 +1,12 @@
 import subprocess
 import sys
 
+import pytest
+
 from rnncourse import doctor
 
 
+@pytest.mark.slow
 def test_doctor_passes_here():
     out = subprocess.run([sys.executable, "-m", "rnncourse", "doctor"], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
@@ -18,6 +21,7 @@ def test_doctor_checks_every_runtime_requirement():
     assert {r.name for r in doctor.requirements()} <= names
 
 
+@pytest.mark.slow
 def test_doctor_fails_with_advice_when_data_is_broken(tmp_path):
     env = {"RNNCOURSE_DATA": str(tmp_path), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-m", "rnncourse", "doctor"], capture_output=True, text=True, env=env)

@@ -67,6 +67,7 @@ def _streams(nb, name):
     )
 
 
+@pytest.mark.slow
 def test_setup_cell_runs_quietly_in_a_fresh_kernel(monkeypatch):
     """The setup cell of notebook 01 shows no stderr (no red boxes) in a fresh kernel."""
     from nbclient import NotebookClient

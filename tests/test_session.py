@@ -33,6 +33,7 @@ def test_bad_seed_is_named(seed):
         rnncourse.setup(seed=seed)
 
 
+@pytest.mark.slow
 def test_fresh_process_setup_prints_nothing_on_stderr():
     env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")}
     code = "import rnncourse; rnncourse.setup(0); import keras; keras.layers.LSTM(2)(keras.ops.ones((1, 3, 2)))"
@@ -41,6 +42,7 @@ def test_fresh_process_setup_prints_nothing_on_stderr():
     assert "device: CPU" in out.stdout or "device: GPU" in out.stdout
 
 
+@pytest.mark.slow
 def test_setup_after_tensorflow_import_warns_once_not_on_rerun():
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
     code = (
@@ -55,6 +57,7 @@ def test_setup_after_tensorflow_import_warns_once_not_on_rerun():
     assert out.stdout.strip().endswith("1")
 
 
+@pytest.mark.slow
 def test_rerunning_setup_in_the_right_order_never_warns():
     code = (
         "import warnings, rnncourse\n"

@@ -138,6 +138,7 @@ def built(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_each_notebook_gets_a_page_with_its_figure_and_its_math(built):
     page = (built / "01_toy.html").read_text(encoding="utf-8")
     assert "A toy notebook" in page
@@ -158,6 +159,7 @@ def test_each_notebook_gets_a_page_with_its_figure_and_its_math(built):
     assert "$h_t" not in page
 
 
+@pytest.mark.slow
 def test_math_is_served_by_the_site_itself(built):
     page = (built / "01_toy.html").read_text(encoding="utf-8")
     assert 'src="_static/mathjax/tex-chtml-full.js' in page
@@ -167,6 +169,7 @@ def test_math_is_served_by_the_site_itself(built):
     assert (built / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
 
 
+@pytest.mark.slow
 def test_the_home_page_lists_the_notebooks_and_their_outcomes(built):
     home = (built / "index.html").read_text(encoding="utf-8")
     assert 'href="01_toy.html"' in home  # the page, not GitHub
@@ -176,6 +179,7 @@ def test_the_home_page_lists_the_notebooks_and_their_outcomes(built):
     assert "course_map.png" in home and (built / "_images" / "course_map.png").is_file()
 
 
+@pytest.mark.slow
 def test_nothing_in_the_built_site_loads_from_another_host(built):
     assert site.outside_references(built) == []
     for page in built.glob("*.html"):
@@ -183,6 +187,7 @@ def test_nothing_in_the_built_site_loads_from_another_host(built):
         assert "cdn.jsdelivr" not in text and "unpkg.com" not in text and "cdnjs" not in text
 
 
+@pytest.mark.slow
 def test_the_check_reads_what_each_page_must_show_from_the_notebook(built):
     assert site.notebook_expectations(built) == {"01_toy.html": (1, 1)}
     assert site.link_problem(built, "http://127.0.0.1:1/01_toy.html", "/") is None

@@ -5,9 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rnncourse.data._store import load_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow  # builds and installs a wheel
 
 
 def test_wheel_carries_the_data_and_verifies_it(tmp_path):
