@@ -1,16 +1,10 @@
 """The argument checks every module shares (rnncourse.checks)."""
 
-import doctest
 
 import numpy as np
 import pytest
 
 from rnncourse import checks
-
-
-def test_docstring_examples():
-    result = doctest.testmod(checks, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
 
 
 @pytest.mark.parametrize("value", [3, np.int64(3), np.int8(3), np.uint16(3)])

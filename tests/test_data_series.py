@@ -184,12 +184,3 @@ def test_corrupted_and_missing_series_files_are_refused(data_copy):
     with pytest.raises(DataFileError, match="missing") as info:
         load_series("weather")
     assert expected in str(info.value) and "python datasets/prepare/build.py series" in str(info.value)
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    import rnncourse.data.series as module
-
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 8 and result.failed == 0

@@ -389,10 +389,3 @@ def test_pad_sequences_values_and_mask():
         pad_sequences([[1]], maxlen=-1)
 
 
-def test_docstring_examples_run():
-    import doctest
-
-    import rnncourse.data.text as module
-
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 15 and result.failed == 0

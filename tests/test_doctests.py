@@ -22,6 +22,17 @@ MODULES = sorted(
 def test_every_module_is_collected():
     assert {"rnncourse.ctc", "rnncourse.seq2seq", "rnncourse.plotting", "rnncourse.checks",
             "rnncourse.runner", "rnncourse.data.text"} <= set(MODULES)
+    assert set(EXAMPLES_AT_LEAST) <= set(MODULES)
+
+
+# Modules whose examples are their documentation: at least this many must stay.
+EXAMPLES_AT_LEAST = {
+    "rnncourse.checks": 1,
+    "rnncourse.data.series": 9,
+    "rnncourse.data.text": 16,
+    "rnncourse.forecast": 6,
+    "rnncourse.tasks": 1,
+}
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -30,3 +41,4 @@ def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0, f"{result.failed} docstring example(s) of {name} failed"
+    assert result.attempted >= EXAMPLES_AT_LEAST.get(name, 0), f"{name} lost its examples"

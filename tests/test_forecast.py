@@ -1,11 +1,9 @@
 """Tests for rnncourse.forecast: naive baselines, the linear forecaster and the metrics."""
 
-import doctest
 
 import numpy as np
 import pytest
 
-from rnncourse import forecast
 from rnncourse.data import make_windows
 from rnncourse.forecast import (
     LinearForecaster,
@@ -15,11 +13,6 @@ from rnncourse.forecast import (
     rmse,
     seasonal_naive_forecast,
 )
-
-
-def test_docstring_examples_run():
-    result = doctest.testmod(forecast, extraglobs={"np": np})
-    assert result.attempted >= 6 and result.failed == 0
 
 
 def test_persistence_repeats_the_last_value_of_the_chosen_column():

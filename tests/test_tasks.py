@@ -116,10 +116,3 @@ def test_copy_task_rejects_bad_arguments():
         tasks.copy_task(2, delay=0)
     with pytest.raises(ValueError, match="n_copy=0"):
         tasks.copy_task(2, n_copy=0)
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    result = doctest.testmod(tasks, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
