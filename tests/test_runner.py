@@ -18,6 +18,7 @@ from rnncourse.outcomes import OUTCOME_MIME
 from rnncourse.report import (
     README_END,
     README_START,
+    format_seconds,
     merge_results,
     notebook_summary,
     readme_table,
@@ -268,17 +269,20 @@ def test_readme_table_from_results_and_cli(course_run, tmp_path):
     assert [e["notebook"] for e in results["notebooks"]] == ["01_fail", "02_ok"]
     assert results["notebooks"][1]["outcomes"][0]["value"] == pytest.approx(0.9)
     # a run of one notebook replaces its entry only; without a report, results.json alone renders the same table
+    # (a time 100 s off the measured one, so that the table must change whatever the machine's speed)
+    rerun_s = course_run["entries"]["02_ok"]["wall_s"] + 100
     one = {
         **course_run["report"],
-        "notebooks": [{**course_run["entries"]["02_ok"], "wall_s": 1.25}],
+        "notebooks": [{**course_run["entries"]["02_ok"], "wall_s": rerun_s}],
     }
     merged = merge_results(root / "results.json", one)
     assert [(e["notebook"], e["wall_s"]) for e in merged["notebooks"]] == [
         ("01_fail", course_run["entries"]["01_fail"]["wall_s"]),
-        ("02_ok", 1.25),
+        ("02_ok", rerun_s),
     ]
     code, stdout, _ = _run_main([*args, "--output", str(tmp_path / "no-run-here")])
-    assert code == 0 and "updated" in stdout and "| 1.2 s |" in readme.read_text(encoding="utf-8")
+    assert code == 0 and "updated" in stdout
+    assert f"| {format_seconds(rerun_s)} |" in readme.read_text(encoding="utf-8")
     code, stdout, _ = _run_main([*args, "--output", str(tmp_path / "no-run-here")])
     assert code == 0 and "already up to date" in stdout
     # a README without markers is refused with a message that says what to add
