@@ -33,7 +33,9 @@ __all__ = ["APPLICATIONS", "comparison_rows", "main", "render"]
 APPLICATIONS = ("02", "06", "07", "08", "09", "10", "11", "12")
 
 HERE = Path(__file__).resolve().parent
-_BASELINE_IN_NAME = re.compile(r"\s*\(baseline: ((?:[^()]|\([^()]*\))*)\)")  # one level of (...) inside
+_BASELINE_IN_NAME = re.compile(
+    r"\s*\(baseline: ((?:[^()]|\([^()]*\))*)\)"
+)  # one level of (...) inside
 
 
 def comparison_rows(report):
@@ -54,17 +56,19 @@ def comparison_rows(report):
                 continue
             found = _BASELINE_IN_NAME.search(outcome["name"])
             sign = 1 if outcome.get("goal", "max") == "max" else -1
-            rows.append({
-                "notebook": entry["notebook"],
-                "model": _BASELINE_IN_NAME.sub("", outcome["name"]).strip(),
-                "baseline_name": found[1] if found else "(unnamed)",
-                "value": outcome["value"],
-                "baseline": outcome["baseline"],
-                "better_by": sign * (outcome["value"] - outcome["baseline"]),
-                "asserted_margin": outcome.get("margin"),
-                "passed": outcome.get("passed"),
-                "seconds": entry.get("wall_s"),
-            })
+            rows.append(
+                {
+                    "notebook": entry["notebook"],
+                    "model": _BASELINE_IN_NAME.sub("", outcome["name"]).strip(),
+                    "baseline_name": found[1] if found else "(unnamed)",
+                    "value": outcome["value"],
+                    "baseline": outcome["baseline"],
+                    "better_by": sign * (outcome["value"] - outcome["baseline"]),
+                    "asserted_margin": outcome.get("margin"),
+                    "passed": outcome.get("passed"),
+                    "seconds": entry.get("wall_s"),
+                }
+            )
     return rows
 
 
@@ -100,17 +104,30 @@ def render(rows, report):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--report", type=Path, default=None,
-                        help="a report.json of `python -m rnncourse run` to read instead of running")
-    parser.add_argument("--output", default="build/baselines", help="where the runner writes (default build/baselines)")
-    parser.add_argument("--results", type=Path, default=HERE / "BASELINES.md", help="the Markdown file to write")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="a report.json of `python -m rnncourse run` to read instead of running",
+    )
+    parser.add_argument(
+        "--output",
+        default="build/baselines",
+        help="where the runner writes (default build/baselines)",
+    )
+    parser.add_argument(
+        "--results", type=Path, default=HERE / "BASELINES.md", help="the Markdown file to write"
+    )
     args = parser.parse_args(argv)
     if args.report is not None:
         if not args.report.is_file():
-            parser.error(f"--report {args.report} does not exist; run `python -m rnncourse run` first "
-                         "or leave --report out to run the application notebooks now")
+            parser.error(
+                f"--report {args.report} does not exist; run `python -m rnncourse run` first "
+                "or leave --report out to run the application notebooks now"
+            )
         report = json.loads(args.report.read_text())
     else:
         from rnncourse.runner import run_course

@@ -36,7 +36,9 @@ def _du_mb(path: Path) -> float:
 def measure(rev: str = "HEAD", python: str = sys.executable) -> dict:
     sha = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", rev],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="learner-install-") as tmp:
         venv = Path(tmp) / "venv"
@@ -52,8 +54,9 @@ def measure(rev: str = "HEAD", python: str = sys.executable) -> dict:
             raise SystemExit(f"pip install {requirement!r} failed:\n{done.stdout}{done.stderr}")
         seconds = time.perf_counter() - start
         listed = json.loads(
-            subprocess.run([*pip, "list", "--format=json"], check=True,
-                           capture_output=True, text=True).stdout
+            subprocess.run(
+                [*pip, "list", "--format=json"], check=True, capture_output=True, text=True
+            ).stdout
         )
         names = sorted(d["name"].lower() for d in listed if d["name"].lower() != "pip")
         site = next((venv / "lib").glob("python3*/site-packages"))
@@ -72,8 +75,10 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, help="also write the result to this file")
     args = parser.parse_args(argv)
     result = measure(args.rev)
-    print(f"{result['revision']}: {result['packages']} packages, "
-          f"{result['site_mb']} MB in site-packages, pip install took {result['seconds']} s")
+    print(
+        f"{result['revision']}: {result['packages']} packages, "
+        f"{result['site_mb']} MB in site-packages, pip install took {result['seconds']} s"
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n")
     return 0

@@ -18,8 +18,11 @@ RUNNER_MODULES = ("nbclient", "nbconvert", "nbformat", "ipykernel", "psutil")
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="python -m rnncourse", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m rnncourse",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("command", choices=["doctor", "lab", "run", "pretrain"], help="what to do")
     args, rest = parser.parse_known_args(argv[:1])
     rest = argv[1:]
@@ -37,9 +40,12 @@ def main(argv=None):
         return pretrain_main(rest)
     missing = [name for name in RUNNER_MODULES if importlib.util.find_spec(name) is None]
     if missing:
-        print(f"python -m rnncourse run needs the course runner's tools, and {', '.join(missing)} "
-              "is not installed: pip install 'rnncourse[run]' (in a clone of the course: "
-              "pip install -e '.[run]').", file=sys.stderr)
+        print(
+            f"python -m rnncourse run needs the course runner's tools, and {', '.join(missing)} "
+            "is not installed: pip install 'rnncourse[run]' (in a clone of the course: "
+            "pip install -e '.[run]').",
+            file=sys.stderr,
+        )
         return 2
     from rnncourse.runner import main as run_main
 

@@ -33,8 +33,13 @@ __all__ = [
 def _states(name, values, n_states):
     arr = np.asarray(values)
     arr = arr.astype(np.int64) if arr.dtype == bool else arr  # rain or not: True is state 1
-    return checks.ids(arr, name, high=n_states, what="states",
-                      note="threshold probabilities first, e.g. (p > 0.5).astype(int).")
+    return checks.ids(
+        arr,
+        name,
+        high=n_states,
+        what="states",
+        note="threshold probabilities first, e.g. (p > 0.5).astype(int).",
+    )
 
 
 class MarkovTable:
@@ -79,11 +84,15 @@ class MarkovTable:
         seq = _states("sequence", sequence, self.n_states).reshape(-1)
         if len(seq) <= self.order:
             raise ValueError(f"sequence needs more than order = {order} states, got {len(seq)}.")
-        patterns = self._codes(np.lib.stride_tricks.sliding_window_view(seq[:-1], self.order)
-                               if self.order else np.zeros((len(seq), 0), np.int64))
+        patterns = self._codes(
+            np.lib.stride_tricks.sliding_window_view(seq[:-1], self.order)
+            if self.order
+            else np.zeros((len(seq), 0), np.int64)
+        )
         nxt = seq[self.order :]
-        self.counts = np.bincount(patterns * self.n_states + nxt,
-                                  minlength=self.n_states ** (self.order + 1)).reshape(-1, self.n_states)
+        self.counts = np.bincount(
+            patterns * self.n_states + nxt, minlength=self.n_states ** (self.order + 1)
+        ).reshape(-1, self.n_states)
 
     def _codes(self, history):
         code = np.zeros(len(history), dtype=np.int64)
@@ -101,8 +110,10 @@ class MarkovTable:
         """
         hist = _states("history", history, self.n_states)
         if hist.ndim != 2 or hist.shape[1] < self.order:
-            raise ValueError(f"history must have shape (n, m) with m >= order = {self.order}, "
-                             f"got shape {hist.shape}.")
+            raise ValueError(
+                f"history must have shape (n, m) with m >= order = {self.order}, "
+                f"got shape {hist.shape}."
+            )
         rows = self.counts[self._codes(hist[:, hist.shape[1] - self.order :])] + self.alpha
         return rows / rows.sum(axis=1, keepdims=True)
 
@@ -130,13 +141,27 @@ class SparseRows:
 
     def dot(self, w):
         """``self @ w`` for a dense ``w`` of shape ``(n_cols, k)``; returns ``(n_rows, k)``."""
-        return np.stack([np.bincount(self._rows, weights=self.values * w[self.indices, j],
-                                     minlength=self.shape[0]) for j in range(w.shape[1])], axis=1)
+        return np.stack(
+            [
+                np.bincount(
+                    self._rows, weights=self.values * w[self.indices, j], minlength=self.shape[0]
+                )
+                for j in range(w.shape[1])
+            ],
+            axis=1,
+        )
 
     def tdot(self, r):
         """``self.T @ r`` for a dense ``r`` of shape ``(n_rows, k)``; returns ``(n_cols, k)``."""
-        return np.stack([np.bincount(self.indices, weights=self.values * r[self._rows, j],
-                                     minlength=self.shape[1]) for j in range(r.shape[1])], axis=1)
+        return np.stack(
+            [
+                np.bincount(
+                    self.indices, weights=self.values * r[self._rows, j], minlength=self.shape[1]
+                )
+                for j in range(r.shape[1])
+            ],
+            axis=1,
+        )
 
     def toarray(self):
         """The dense ``(n_rows, n_cols)`` array (for small matrices and tests)."""
@@ -176,17 +201,25 @@ def bag_of_ngrams(texts, n_max=2, *, vocabulary=None, min_count=2):
     """
     n_max = checks.positive_int(n_max, "n_max")
     if isinstance(texts, str) or any(isinstance(t, str) for t in texts):
-        raise ValueError("texts must be a list of token lists (e.g. [['a', 'film'], ...]), "
-                         "not strings: split each text into words first.")
-    grams = [sorted({" ".join(t[i : i + n]) for n in range(1, n_max + 1)
-                     for i in range(len(t) - n + 1)}) for t in texts]
+        raise ValueError(
+            "texts must be a list of token lists (e.g. [['a', 'film'], ...]), "
+            "not strings: split each text into words first."
+        )
+    grams = [
+        sorted({" ".join(t[i : i + n]) for n in range(1, n_max + 1) for i in range(len(t) - n + 1)})
+        for t in texts
+    ]
     if vocabulary is None:
         min_count = checks.positive_int(min_count, "min_count")
         seen = collections.Counter(g for doc in grams for g in doc)
-        vocabulary = {g: i for i, g in enumerate(sorted(g for g, c in seen.items() if c >= min_count))}
+        vocabulary = {
+            g: i for i, g in enumerate(sorted(g for g, c in seen.items() if c >= min_count))
+        }
     cols = [[vocabulary[g] for g in doc if g in vocabulary] for doc in grams]
     indptr = np.cumsum([0] + [len(c) for c in cols])
-    indices = np.fromiter((c for row in cols for c in sorted(row)), dtype=np.int64, count=indptr[-1])
+    indices = np.fromiter(
+        (c for row in cols for c in sorted(row)), dtype=np.int64, count=indptr[-1]
+    )
     return SparseRows(indptr, indices, np.ones(len(indices)), len(vocabulary)), vocabulary
 
 
@@ -260,8 +293,10 @@ class LogisticRegression:
         x = self._check_x(x)
         y = np.asarray(y)
         if y.dtype.kind not in "iub" or y.shape != (x.shape[0],):
-            raise ValueError(f"y must be {x.shape[0]} integer labels, one per row of x, "
-                             f"got shape {y.shape} and dtype {y.dtype}.")
+            raise ValueError(
+                f"y must be {x.shape[0]} integer labels, one per row of x, "
+                f"got shape {y.shape} and dtype {y.dtype}."
+            )
         y = y.astype(np.int64)
         if y.min() < 0:
             raise ValueError(f"labels must be >= 0, got {y.min()}.")
@@ -337,11 +372,15 @@ def nearest_neighbour(train_x, train_y, query_x, *, batch_size=1024):
     query = np.asarray(query_x, dtype=np.float64)
     labels = np.asarray(train_y)
     if train.ndim < 2 or query.shape[1:] != train.shape[1:]:
-        raise ValueError(f"query_x must have shape (m, {', '.join(map(str, train.shape[1:]))}) like "
-                         f"train_x {train.shape}, got {query.shape}.")
+        raise ValueError(
+            f"query_x must have shape (m, {', '.join(map(str, train.shape[1:]))}) like "
+            f"train_x {train.shape}, got {query.shape}."
+        )
     if labels.shape != (len(train),):
-        raise ValueError(f"train_y must have one label per row of train_x ({len(train)}), "
-                         f"got shape {labels.shape}.")
+        raise ValueError(
+            f"train_y must have one label per row of train_x ({len(train)}), "
+            f"got shape {labels.shape}."
+        )
     if len(train) == 0:
         raise ValueError("train_x is empty: 1-NN needs at least one training example.")
     train, query = train.reshape(len(train), -1), query.reshape(len(query), -1)

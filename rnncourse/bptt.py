@@ -79,8 +79,10 @@ def forward(x, h0, Wx, Wh, b):
         >>> h.shape  # (batch, time, units)
         (2, 5, 4)
     """
-    x, h0, Wx, Wh, b = (checks.finite_array(a, name, caller="forward")
-                        for name, a in zip(_PARAMS, (x, h0, Wx, Wh, b), strict=True))
+    x, h0, Wx, Wh, b = (
+        checks.finite_array(a, name, caller="forward")
+        for name, a in zip(_PARAMS, (x, h0, Wx, Wh, b), strict=True)
+    )
     _check_shapes(x, h0, Wx, Wh, b)
     batch, steps, _ = x.shape
     h = np.empty((batch, steps, Wh.shape[0]))  # (batch, time, units)
@@ -309,8 +311,10 @@ def _scalar(value, name, index):
         )
     value = float(value)
     if not np.isfinite(value):
-        raise ValueError(f"f returned {value} with params[{name!r}] moved at index {index}; "
-                         "the loss must be finite near the point checked.")
+        raise ValueError(
+            f"f returned {value} with params[{name!r}] moved at index {index}; "
+            "the loss must be finite near the point checked."
+        )
     return value
 
 
@@ -345,8 +349,10 @@ def gradient_check(f, params, grads, eps=1e-6):
     """
     params = _as_params(params, "gradient_check")
     if not isinstance(grads, dict):
-        raise ValueError(f"gradient_check(grads=...) must be a dict of name -> gradient, like "
-                         f"params, got {type(grads).__name__}.")
+        raise ValueError(
+            f"gradient_check(grads=...) must be a dict of name -> gradient, like "
+            f"params, got {type(grads).__name__}."
+        )
     missing = [name for name in params if name not in grads]
     if missing:
         raise ValueError(
@@ -354,8 +360,10 @@ def gradient_check(f, params, grads, eps=1e-6):
         )
     for name, value in params.items():
         if np.shape(grads[name]) != value.shape:
-            raise ValueError(f"gradient_check: grads[{name!r}] must have the shape of "
-                             f"params[{name!r}], {value.shape}, got {np.shape(grads[name])}.")
+            raise ValueError(
+                f"gradient_check: grads[{name!r}] must have the shape of "
+                f"params[{name!r}], {value.shape}, got {np.shape(grads[name])}."
+            )
     numeric = numerical_gradient(f, params, eps=eps)
     errors = {name: relative_error(grads[name], numeric[name]) for name in params}
     return max(errors.values()), errors
@@ -434,9 +442,13 @@ def step_gradient_norms(model_or_layer, x, y=None, loss=None):
     for layer in before:
         x = layer(x, training=False)
     features = getattr(getattr(rnn.cell, "kernel", None), "shape", (None,))[0]
-    checks.shape(x.shape, "x", ("batch", "time", "features" if features is None else features),
-                 caller=f"step_gradient_norms on {type(rnn).__name__}",
-                 note="(after the layers before it)" if before else "")
+    checks.shape(
+        x.shape,
+        "x",
+        ("batch", "time", "features" if features is None else features),
+        caller=f"step_gradient_norms on {type(rnn).__name__}",
+        note="(after the layers before it)" if before else "",
+    )
     if not rnn.built:
         rnn(x)  # build the layer (and its cell) on these inputs
     batch, steps = x.shape[0], x.shape[1]
@@ -450,8 +462,9 @@ def step_gradient_norms(model_or_layer, x, y=None, loss=None):
         loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
         y = ops.convert_to_tensor(np.asarray(y))
         if len(y.shape) == 0 or y.shape[0] != batch:
-            raise ValueError(f"y must hold one target per example of x ({batch}), got shape "
-                             f"{tuple(y.shape)}.")
+            raise ValueError(
+                f"y must hold one target per example of x ({batch}), got shape {tuple(y.shape)}."
+            )
 
     def total_loss(deltas):
         """Sum over the batch of each sample's loss, with h_t += deltas[t]."""

@@ -96,10 +96,19 @@ class _RecurrentCell(keras.layers.Layer, _DropoutCellMarker):
         **kwargs,
     ):
         name = type(self).__name__
-        units = checks.positive_int(units, "units", caller=name, about="(the size of the hidden state)")
+        units = checks.positive_int(
+            units, "units", caller=name, about="(the size of the hidden state)"
+        )
         dropout, recurrent_dropout = (
-            checks.number(rate, arg, low=0, high=1, high_open=True, caller=name,
-                          about="(the fraction of units to drop)")
+            checks.number(
+                rate,
+                arg,
+                low=0,
+                high=1,
+                high_open=True,
+                caller=name,
+                about="(the fraction of units to drop)",
+            )
             for arg, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout))
         )
         super().__init__(**kwargs)
@@ -835,9 +844,15 @@ def _initial_state(cell, initial_state, batch):
             f"trace_gates(initial_state=...) must be a list {wanted} of arrays shaped (batch, "
             f"{cell.units}); got one {type(initial_state).__name__} of shape "
             f"{np.shape(initial_state)}. "
-            + ("An LSTM needs [h, c]." if len(cell.state_names) > 1 else f"Wrap it: initial_state={wanted}.")
+            + (
+                "An LSTM needs [h, c]."
+                if len(cell.state_names) > 1
+                else f"Wrap it: initial_state={wanted}."
+            )
         )
-    states = [checks.finite_array(s, "initial_state", dtype=cell.compute_dtype) for s in initial_state]
+    states = [
+        checks.finite_array(s, "initial_state", dtype=cell.compute_dtype) for s in initial_state
+    ]
     if len(states) != len(cell.state_names) or any(s.shape != (batch, cell.units) for s in states):
         raise ValueError(
             f"trace_gates(initial_state=...) must be {wanted} for {type(cell).__name__}, each "

@@ -77,8 +77,10 @@ def integer(value, name, *, low=None, high=None, caller=None, about="", note="")
         ...
         ValueError: MinGRU(units=...) must be a positive integer, got units=2.0.
     """
-    if not isinstance(value, numbers.Integral) or _is_bool(value) or not (
-        (low is None or value >= low) and (high is None or value <= high)
+    if (
+        not isinstance(value, numbers.Integral)
+        or _is_bool(value)
+        or not ((low is None or value >= low) and (high is None or value <= high))
     ):
         if low is not None and high is not None:
             what = f"an integer from {low} to {high}"
@@ -92,8 +94,10 @@ def integer(value, name, *, low=None, high=None, caller=None, about="", note="")
             what = f"an integer <= {high}"
         else:
             what = "an integer"
-        raise ValueError(f"{_subject(name, caller)} must be {what}{_tail(about)}, "
-                         f"got {name}={value!r}.{_tail(note)}")
+        raise ValueError(
+            f"{_subject(name, caller)} must be {what}{_tail(about)}, "
+            f"got {name}={value!r}.{_tail(note)}"
+        )
     return int(value)
 
 
@@ -114,8 +118,19 @@ def non_negative_int(value, name, **kwargs):
     return integer(value, name, low=0, **kwargs)
 
 
-def number(value, name, *, low=None, high=None, low_open=False, high_open=False, finite=True,
-           caller=None, about="", note=""):
+def number(
+    value,
+    name,
+    *,
+    low=None,
+    high=None,
+    low_open=False,
+    high_open=False,
+    finite=True,
+    caller=None,
+    about="",
+    note="",
+):
     """Return ``value`` as a ``float``, or raise unless it is one real number in range.
 
     A bool (also NumPy's ``np.True_``, what ``acc > 0.9`` gives), a string,
@@ -144,21 +159,33 @@ def number(value, name, *, low=None, high=None, low_open=False, high_open=False,
         parts.append(f"{'>' if low_open else '>='} {low}")
     elif high is not None:
         parts.append(f"{'<' if high_open else '<='} {high}")
-    what = ("a finite number" if finite else "a number") + (f" {parts[0]}" if parts else "") + _tail(about)
+    what = (
+        ("a finite number" if finite else "a number")
+        + (f" {parts[0]}" if parts else "")
+        + _tail(about)
+    )
     out = None
     if not (_is_bool(value) or isinstance(value, (str, bytes)) or value is None):
         try:
             out = float(np.asarray(value, dtype=np.float64).reshape(()))
         except (TypeError, ValueError):
             out = None
-    if out is None or (finite and not np.isfinite(out)) or not (
-        (low is None or (out > low if low_open else out >= low))
-        and (high is None or (out < high if high_open else out <= high))
+    if (
+        out is None
+        or (finite and not np.isfinite(out))
+        or not (
+            (low is None or (out > low if low_open else out >= low))
+            and (high is None or (out < high if high_open else out <= high))
+        )
     ):
         if _is_bool(value):  # acc > 0.9 where acc itself was due
-            raise ValueError(f"{_subject(name, caller)} must be {what}, got the bool {name}={value!r}: "
-                             f"pass the number itself, not a comparison.{_tail(note)}")
-        raise ValueError(f"{_subject(name, caller)} must be {what}, got {name}={value!r}.{_tail(note)}")
+            raise ValueError(
+                f"{_subject(name, caller)} must be {what}, got the bool {name}={value!r}: "
+                f"pass the number itself, not a comparison.{_tail(note)}"
+            )
+        raise ValueError(
+            f"{_subject(name, caller)} must be {what}, got {name}={value!r}.{_tail(note)}"
+        )
     return out
 
 
@@ -184,8 +211,15 @@ def finite_array(values, name, *, dtype=np.float64, allow_neg_inf=False, caller=
         ok |= arr == -np.inf
     if not ok.all():
         bad = ~ok
-        kinds = [kind for kind, mask in (("NaN", np.isnan(arr)), ("inf", np.isposinf(arr)),
-                                         ("-inf", np.isneginf(arr))) if (mask & bad).any()]
+        kinds = [
+            kind
+            for kind, mask in (
+                ("NaN", np.isnan(arr)),
+                ("inf", np.isposinf(arr)),
+                ("-inf", np.isneginf(arr)),
+            )
+            if (mask & bad).any()
+        ]
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
             f"{_subject(name, caller)} holds {' and '.join(kinds)} ({int(bad.sum())} of {arr.size} "
@@ -219,7 +253,9 @@ def ids(values, name, *, high=None, caller=None, what="ids", note="take probs.ar
     subject = _subject(name, caller)
     if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind in "fO"):  # [] is fine
         if arr.dtype.kind != "f":
-            raise ValueError(f"{subject} must be integer {what}, got {values!r} (dtype {arr.dtype}).")
+            raise ValueError(
+                f"{subject} must be integer {what}, got {values!r} (dtype {arr.dtype})."
+            )
         fraction = np.mod(arr, 1) != 0
         if not fraction.any():
             raise ValueError(
@@ -235,7 +271,9 @@ def ids(values, name, *, high=None, caller=None, what="ids", note="take probs.ar
     if arr.size and (arr.min() < 0 or (high is not None and arr.max() >= high)):
         bad = arr[(arr < 0) | (arr >= (high if high is not None else np.inf))]
         where = f"[0, {high})" if high is not None else ">= 0"
-        raise ValueError(f"{subject} must be {what} in {where}, got {int(bad[0])} (shape {arr.shape}).")
+        raise ValueError(
+            f"{subject} must be {what} in {where}, got {int(bad[0])} (shape {arr.shape})."
+        )
     return arr
 
 
@@ -290,8 +328,10 @@ def choice(value, name, options, *, caller=None, note=""):
     except (TypeError, ValueError):  # an array compared element-wise
         known = False
     if not known:
-        raise ValueError(f"{_subject(name, caller)} must be one of {tuple(options)}, "
-                         f"got {name}={value!r}.{_tail(note)}")
+        raise ValueError(
+            f"{_subject(name, caller)} must be one of {tuple(options)}, "
+            f"got {name}={value!r}.{_tail(note)}"
+        )
     return value
 
 
@@ -306,4 +346,6 @@ def split(value, *, allow_none=True):
     """
     if (value is None and allow_none) or (isinstance(value, str) and value in SPLITS):
         return value
-    raise ValueError(f"split must be one of {SPLITS}{' or None' if allow_none else ''}, got {value!r}.")
+    raise ValueError(
+        f"split must be one of {SPLITS}{' or None' if allow_none else ''}, got {value!r}."
+    )

@@ -41,7 +41,9 @@ def collapse(path, blank=0):
         >>> collapse([0, 5, 5, 0, 0, 3, 0, 3, 3])  # "_ 5 5 _ _ 3 _ 3 3"
         [5, 3, 3]
     """
-    path = checks.ids(path, "path", note="take logits.argmax(-1) first: a path is one label per frame.")
+    path = checks.ids(
+        path, "path", note="take logits.argmax(-1) first: a path is one label per frame."
+    )
     if path.ndim != 1:
         raise ValueError(f"path must be 1-D (one label per frame), got shape {path.shape}.")
     out = []
@@ -80,20 +82,31 @@ def ctc_decode_lists(logits, lengths, strategy="greedy", beam_width=16, blank=0)
     """
     checks.choice(strategy, "strategy", _STRATEGIES)
     beam_width = checks.positive_int(beam_width, "beam_width")
-    logits = checks.finite_array(logits, "logits", dtype=np.float32,
-                                 note="A NaN usually means the model diverged; it would decode as "
-                                 "empty transcripts.")
+    logits = checks.finite_array(
+        logits,
+        "logits",
+        dtype=np.float32,
+        note="A NaN usually means the model diverged; it would decode as empty transcripts.",
+    )
     if logits.ndim != 3:
         raise ValueError(f"logits must be (batch, time, classes), got shape {logits.shape}.")
     lengths = np.asarray(lengths)
-    if (lengths.dtype.kind not in "iu" or lengths.shape != (logits.shape[0],)
-            or (lengths < 0).any() or (lengths > logits.shape[1]).any()):
-        raise ValueError(f"lengths must be {logits.shape[0]} ints in [0, {logits.shape[1]}] "
-                         f"(the valid frames of each example), got {lengths!r}.")
+    if (
+        lengths.dtype.kind not in "iu"
+        or lengths.shape != (logits.shape[0],)
+        or (lengths < 0).any()
+        or (lengths > logits.shape[1]).any()
+    ):
+        raise ValueError(
+            f"lengths must be {logits.shape[0]} ints in [0, {logits.shape[1]}] "
+            f"(the valid frames of each example), got {lengths!r}."
+        )
     blank = checks.integer(blank, "blank", low=0, high=logits.shape[2] - 1, about="(a class id)")
     valid = np.arange(logits.shape[1]) < lengths[:, None]  # (batch, time)
-    if strategy == "beam_search" and valid.any() and (
-        (logits[valid] >= 0).all() and np.allclose(logits[valid].sum(axis=-1), 1.0, atol=1e-3)
+    if (
+        strategy == "beam_search"
+        and valid.any()
+        and ((logits[valid] >= 0).all() and np.allclose(logits[valid].sum(axis=-1), 1.0, atol=1e-3))
     ):
         raise ValueError(
             "logits look like softmax probabilities (every frame is >= 0 and sums to 1); beam "
@@ -102,8 +115,14 @@ def ctc_decode_lists(logits, lengths, strategy="greedy", beam_width=16, blank=0)
         )
     from keras import ops
 
-    decoded, _ = ops.ctc_decode(logits, lengths.astype(np.int32), strategy=strategy,
-                                beam_width=beam_width, top_paths=1, mask_index=blank)
+    decoded, _ = ops.ctc_decode(
+        logits,
+        lengths.astype(np.int32),
+        strategy=strategy,
+        beam_width=beam_width,
+        top_paths=1,
+        mask_index=blank,
+    )
     best = ops.convert_to_numpy(decoded)[0]  # (batch, time), -1 after the end
     return [[int(t) for t in row if t >= 0] for row in best]
 
@@ -124,15 +143,23 @@ def edit_distance(reference, hypothesis):
         >>> edit_distance([4, 2, 7], [4, 9, 7, 7])  # a substitution and an insertion
         2
     """
-    ref, hyp = _symbols(reference, "reference", one=True), _symbols(hypothesis, "hypothesis", one=True)
+    ref, hyp = (
+        _symbols(reference, "reference", one=True),
+        _symbols(hypothesis, "hypothesis", one=True),
+    )
     _same_kind([ref], [hyp], "reference", "hypothesis", verb="holds")
     row = list(range(len(hyp) + 1))  # distances from the empty reference prefix
     for i, r in enumerate(ref, 1):
         diagonal, row[0] = row[0], i
         for j, h in enumerate(hyp, 1):
-            diagonal, row[j] = row[j], min(row[j] + 1,  # delete r
-                                           row[j - 1] + 1,  # insert h
-                                           diagonal + (r != h))  # substitute (or match)
+            diagonal, row[j] = (
+                row[j],
+                min(
+                    row[j] + 1,  # delete r
+                    row[j - 1] + 1,  # insert h
+                    diagonal + (r != h),
+                ),
+            )  # substitute (or match)
     return row[-1]
 
 
@@ -156,8 +183,10 @@ def error_rate(references, hypotheses):
     references = [_symbols(r, "references") for r in _sequence(references, "references")]
     hypotheses = [_symbols(h, "hypotheses") for h in _sequence(hypotheses, "hypotheses")]
     if len(references) != len(hypotheses):
-        raise ValueError(f"references and hypotheses must align, got {len(references)} "
-                         f"references and {len(hypotheses)} hypotheses.")
+        raise ValueError(
+            f"references and hypotheses must align, got {len(references)} "
+            f"references and {len(hypotheses)} hypotheses."
+        )
     total = sum(len(r) for r in references)
     if total == 0:
         raise ValueError("references are all empty; an error rate needs at least one symbol.")
@@ -167,27 +196,40 @@ def error_rate(references, hypotheses):
 
 def _sequence(values, name):
     if isinstance(values, str) or not hasattr(values, "__iter__"):
-        raise ValueError(f"{name} must be a list of sequences (e.g. ['427', '90']), got {values!r}.")
+        raise ValueError(
+            f"{name} must be a list of sequences (e.g. ['427', '90']), got {values!r}."
+        )
     return list(values)
 
 
 def _symbols(sequence, name, one=False):
     """One sequence as a list of symbols, or an error naming ``name``."""
-    if isinstance(sequence, (str, list, tuple)) or (isinstance(sequence, np.ndarray) and sequence.ndim == 1):
+    if isinstance(sequence, (str, list, tuple)) or (
+        isinstance(sequence, np.ndarray) and sequence.ndim == 1
+    ):
         return list(sequence)
-    raise ValueError(f"{name} must {'be a sequence' if one else 'hold sequences'} (a str, list or "
-                     f"1-D array), got {sequence!r}; write a number as a str ('427') or a list of "
-                     "its digits ([4, 2, 7]).")
+    raise ValueError(
+        f"{name} must {'be a sequence' if one else 'hold sequences'} (a str, list or "
+        f"1-D array), got {sequence!r}; write a number as a str ('427') or a list of "
+        "its digits ([4, 2, 7])."
+    )
 
 
 def _same_kind(references, hypotheses, ref_name, hyp_name, verb="hold"):
     """Raise if one side spells with characters (str) and the other with numbers."""
+
     def kinds(sequences):
         found = {"str" if isinstance(s, str) else "number" for seq in sequences for s in seq}
-        return " and ".join(sorted(found)).replace("str", "str symbols").replace("number", "numbers")
+        return (
+            " and ".join(sorted(found)).replace("str", "str symbols").replace("number", "numbers")
+        )
 
     def show(seq):
-        return repr("".join(seq)) if all(isinstance(s, str) and len(s) == 1 for s in seq) else repr(seq)
+        return (
+            repr("".join(seq))
+            if all(isinstance(s, str) and len(s) == 1 for s in seq)
+            else repr(seq)
+        )
 
     ref_kinds, hyp_kinds = kinds(references), kinds(hypotheses)
     if ref_kinds and hyp_kinds and (ref_kinds != hyp_kinds or " and " in ref_kinds):

@@ -17,6 +17,7 @@ from rnncourse.session import QUIET_ENV, import_tensorflow_quietly
 
 __all__ = ["check_installation", "lab_main", "main", "notebooks_dir", "requirements"]
 
+
 def requirements():
     """The course's runtime requirements, read from the installed package metadata.
 
@@ -33,13 +34,22 @@ def check_installation():
     """Run every check; return a list of ``(name, ok, message)``."""
     results = []
     py_ok = sys.version_info >= (3, 10)
-    results.append(("python", py_ok, sys.version.split()[0] if py_ok else
-                    f"Python {sys.version.split()[0]} is too old: install Python 3.10 or newer."))
+    results.append(
+        (
+            "python",
+            py_ok,
+            sys.version.split()[0]
+            if py_ok
+            else f"Python {sys.version.split()[0]} is too old: install Python 3.10 or newer.",
+        )
+    )
     try:
         reqs = requirements()
     except md.PackageNotFoundError:
         reqs = []
-        results.append(("rnncourse", False, "not installed as a package: run `pip install -e .` in the clone."))
+        results.append(
+            ("rnncourse", False, "not installed as a package: run `pip install -e .` in the clone.")
+        )
     for req in reqs:
         try:
             version = md.version(req.name)
@@ -47,7 +57,13 @@ def check_installation():
             results.append((req.name, False, f"not installed: run `pip install '{req}'`."))
             continue
         if req.specifier and not req.specifier.contains(version, prereleases=True):
-            results.append((req.name, False, f"{version} does not satisfy {req}: run `pip install -U '{req}'`."))
+            results.append(
+                (
+                    req.name,
+                    False,
+                    f"{version} does not satisfy {req}: run `pip install -U '{req}'`.",
+                )
+            )
         else:
             results.append((req.name, True, version))
     try:
@@ -60,24 +76,47 @@ def check_installation():
             import tensorflow as tf
 
             gpus = tf.config.list_physical_devices("GPU")
-            results.append(("devices", True, f"GPU x{len(gpus)}" if gpus else "CPU only (fine: every notebook runs on CPU)"))
+            results.append(
+                (
+                    "devices",
+                    True,
+                    f"GPU x{len(gpus)}" if gpus else "CPU only (fine: every notebook runs on CPU)",
+                )
+            )
     except Exception as err:  # report anything that stops Keras from starting
-        results.append(("keras import", False, f"{type(err).__name__}: {err}. Reinstall with `pip install -U tensorflow keras`."))
+        results.append(
+            (
+                "keras import",
+                False,
+                f"{type(err).__name__}: {err}. Reinstall with `pip install -U tensorflow keras`.",
+            )
+        )
     try:
         from rnncourse.data import verify
 
         report = verify(raise_on_error=False)
         bad = [k for k, v in report.items() if v != "ok"]
         if bad:
-            results.append(("data sets", False, f"{len(bad)} of {len(report)} files failed: "
-                            + "; ".join(report[k] for k in bad[:3])))
+            results.append(
+                (
+                    "data sets",
+                    False,
+                    f"{len(bad)} of {len(report)} files failed: "
+                    + "; ".join(report[k] for k in bad[:3]),
+                )
+            )
         else:
             results.append(("data sets", True, f"{len(report)} files match datasets/MANIFEST.json"))
     except Exception as err:
         results.append(("data sets", False, str(err)))
     nb = notebooks_dir()
-    results.append(("notebooks", nb is not None,
-                    str(nb) if nb else "notebooks/ not found: clone the course repository to get them."))
+    results.append(
+        (
+            "notebooks",
+            nb is not None,
+            str(nb) if nb else "notebooks/ not found: clone the course repository to get them.",
+        )
+    )
     return results
 
 
@@ -95,8 +134,10 @@ def main(argv=None):
         print(f"{'ok  ' if ok else 'FAIL'} {name:<{width}}  {message}")
     failed = [name for name, ok, _ in results if not ok]
     if failed:
-        print(f"\n{len(failed)} check(s) failed: {', '.join(failed)}. Fix them as said above, then rerun "
-              "`python -m rnncourse doctor`.")
+        print(
+            f"\n{len(failed)} check(s) failed: {', '.join(failed)}. Fix them as said above, then rerun "
+            "`python -m rnncourse doctor`."
+        )
         return 1
     print("\nAll checks passed: open the course with `python -m rnncourse lab`.")
     return 0
@@ -104,17 +145,21 @@ def main(argv=None):
 
 def lab_main(argv=None):
     """Open JupyterLab on the notebooks folder (adds ``--allow-root`` when run as root)."""
-    parser = argparse.ArgumentParser(prog="python -m rnncourse lab",
-                                     description="Open the course notebooks in JupyterLab.")
+    parser = argparse.ArgumentParser(
+        prog="python -m rnncourse lab", description="Open the course notebooks in JupyterLab."
+    )
     _, extra = parser.parse_known_args(argv)  # everything else goes to `jupyter lab`
     nb = notebooks_dir()
     if nb is None:
-        print("notebooks/ not found: clone the course repository, then run this inside it.", file=sys.stderr)
+        print(
+            "notebooks/ not found: clone the course repository, then run this inside it.",
+            file=sys.stderr,
+        )
         return 1
     try:
         importlib.import_module("jupyterlab")
     except ImportError:
-        print("JupyterLab is not installed: run `pip install -e \".[lab]\"`.", file=sys.stderr)
+        print('JupyterLab is not installed: run `pip install -e ".[lab]"`.', file=sys.stderr)
         return 1
     cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={nb}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:

@@ -114,10 +114,19 @@ def train(model, arrays, epochs, batch_size, *, word_dropout=0.0, seed=0, unk_id
     if word_dropout:
         dec_in = drop_words(dec_in, word_dropout, np.random.default_rng(seed), unk_id=unk_id)
     start = time.perf_counter()
-    history = model.fit([encoder_input, dec_in], dec_out, sample_weight=weights, epochs=epochs,
-                        batch_size=batch_size, shuffle=True, verbose=0)
+    history = model.fit(
+        [encoder_input, dec_in],
+        dec_out,
+        sample_weight=weights,
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=True,
+        verbose=0,
+    )
     losses = ", ".join(f"{v:.3f}" for v in history.history["loss"])
-    print(f"{model.name}: {epochs} epochs in {time.perf_counter() - start:.1f} s, training loss {losses}")
+    print(
+        f"{model.name}: {epochs} epochs in {time.perf_counter() - start:.1f} s, training loss {losses}"
+    )
     return history
 
 
@@ -152,11 +161,17 @@ def make_step(model, unk_id, *, embed="embed"):
         h, memory, *mask = states  # (n, U), (n, steps, dim), [(n, steps)]
         out, h = decoder(embedding(tokens[:, None]), initial_state=h)  # (n, 1, U), (n, U)
         if attention is not None:
-            context, _ = attention(out, memory, values_mask=mask[0] if mask else None)  # (n, 1, dim)
+            context, _ = attention(
+                out, memory, values_mask=mask[0] if mask else None
+            )  # (n, 1, dim)
             out = combine(ops.concatenate([out, context], axis=-1))  # (n, 1, U)
         logits = head(out)[:, 0]  # (n, V)
         logits = ops.where(ops.arange(logits.shape[-1]) == unk_id, -1e9, logits)  # never say <unk>
-        return ops.convert_to_numpy(ops.log_softmax(logits)), [ops.convert_to_numpy(h), memory, *mask]
+        return ops.convert_to_numpy(ops.log_softmax(logits)), [
+            ops.convert_to_numpy(h),
+            memory,
+            *mask,
+        ]
 
     return step
 
@@ -170,4 +185,6 @@ def exact_match(predictions, references):
         >>> float(exact_match(["a b", "c"], ["a b", "d"]).mean())  # the exact-match rate
         0.5
     """
-    return np.array([p == r for p, r in zip(predictions, references, strict=True)], dtype=bool)  # (n,)
+    return np.array(
+        [p == r for p, r in zip(predictions, references, strict=True)], dtype=bool
+    )  # (n,)

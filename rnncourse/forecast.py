@@ -41,8 +41,13 @@ def _series_of(inputs, column):
         raise ValueError(
             f"inputs must have shape (n, width) or (n, width, features), got shape {arr.shape}."
         )
-    column = checks.integer(column, "column", low=-arr.shape[2], high=arr.shape[2] - 1,
-                            about=f"(an index into {arr.shape[2]} features)")
+    column = checks.integer(
+        column,
+        "column",
+        low=-arr.shape[2],
+        high=arr.shape[2] - 1,
+        about=f"(an index into {arr.shape[2]} features)",
+    )
     return arr[:, :, column]  # (n, width)
 
 
@@ -176,7 +181,9 @@ class LinearForecaster:
     def predict(self, inputs):
         """Forecast from windows shaped like the training windows; returns ``(n, horizon)``."""
         if self.coef_ is None:
-            raise ValueError("this LinearForecaster is not fitted yet: call fit(inputs, targets) first.")
+            raise ValueError(
+                "this LinearForecaster is not fitted yet: call fit(inputs, targets) first."
+            )
         if np.shape(inputs)[1:] != self._input_shape:
             raise ValueError(
                 f"inputs must have windows of shape {self._input_shape} as in fit(), "

@@ -53,11 +53,22 @@ class _Attention(keras.layers.Layer):
         query_dim, value_dim = self._built_dims() if self.built else (None, None)
         query_dim = query_dim or "query_dim"
         built = "(the size it was built for; make a new layer for another size)"
-        checks.shape(query_shape, "query", [("batch", query_dim), ("batch", "query_time", query_dim)],
-                     caller=name, note=built if self.built else "")
-        checks.shape(values_shape, "values", ("batch", "value_time", value_dim or "value_dim"),
-                     caller=name, note=built if self.built else (
-                         "Add a time axis with values[:, None]." if len(values_shape) == 2 else ""))
+        checks.shape(
+            query_shape,
+            "query",
+            [("batch", query_dim), ("batch", "query_time", query_dim)],
+            caller=name,
+            note=built if self.built else "",
+        )
+        checks.shape(
+            values_shape,
+            "values",
+            ("batch", "value_time", value_dim or "value_dim"),
+            caller=name,
+            note=built
+            if self.built
+            else ("Add a time axis with values[:, None]." if len(values_shape) == 2 else ""),
+        )
         batch, value_time = values_shape[0], values_shape[1]
         if None not in (query_shape[0], batch) and query_shape[0] != batch:
             raise ValueError(
@@ -65,8 +76,13 @@ class _Attention(keras.layers.Layer):
                 f"shape {tuple(query_shape)} and values of shape {tuple(values_shape)}."
             )
         if mask_shape is not None:
-            checks.shape(mask_shape, "values_mask", (batch or "batch", value_time or "value_time"),
-                         caller=name, note=f"(one flag per value; values are shaped {tuple(values_shape)})")
+            checks.shape(
+                mask_shape,
+                "values_mask",
+                (batch or "batch", value_time or "value_time"),
+                caller=name,
+                note=f"(one flag per value; values are shaped {tuple(values_shape)})",
+            )
 
     def _built_dims(self):
         """``(query_dim, value_dim)`` the weights fix, ``None`` where they fix none."""
@@ -144,8 +160,9 @@ class BahdanauAttention(_Attention):
     """
 
     def __init__(self, units, use_bias=True, kernel_initializer="glorot_uniform", **kwargs):
-        units = checks.positive_int(units, "units", caller="BahdanauAttention",
-                                    about="(the size of the scoring layer)")
+        units = checks.positive_int(
+            units, "units", caller="BahdanauAttention", about="(the size of the scoring layer)"
+        )
         super().__init__(**kwargs)
         self.units = units
         self.use_bias = use_bias
@@ -231,8 +248,13 @@ class LuongAttention(_Attention):
     SCORES = ("dot", "general")
 
     def __init__(self, score="general", scale=False, kernel_initializer="glorot_uniform", **kwargs):
-        checks.choice(score, "score", self.SCORES, caller="LuongAttention",
-                      note="('concat' scoring is BahdanauAttention.)")
+        checks.choice(
+            score,
+            "score",
+            self.SCORES,
+            caller="LuongAttention",
+            note="('concat' scoring is BahdanauAttention.)",
+        )
         super().__init__(**kwargs)
         self.score = score
         self.scale = bool(scale)
@@ -342,7 +364,9 @@ class MinGRU(keras.layers.Layer):
         bias_initializer="zeros",
         **kwargs,
     ):
-        units = checks.positive_int(units, "units", caller="MinGRU", about="(the size of the state)")
+        units = checks.positive_int(
+            units, "units", caller="MinGRU", about="(the size of the state)"
+        )
         checks.choice(mode, "mode", self.MODES, caller="MinGRU")
         super().__init__(**kwargs)
         self.units = units
@@ -370,20 +394,35 @@ class MinGRU(keras.layers.Layer):
     def _check_inputs(self, inputs_shape):
         """Raise unless inputs are (batch, time, features), features as built (static shapes)."""
         features = self.kernel.shape[0] if self.built else "features"
-        checks.shape(inputs_shape, "inputs", ("batch", "time", features), caller="MinGRU",
-                     note=f"(it was built for {features} features)" if self.built else "")
+        checks.shape(
+            inputs_shape,
+            "inputs",
+            ("batch", "time", features),
+            caller="MinGRU",
+            note=f"(it was built for {features} features)" if self.built else "",
+        )
 
     def call(self, inputs, initial_state=None, mask=None):
         self._check_inputs(inputs.shape)
         batch, steps = inputs.shape[0], inputs.shape[1]
         if mask is not None:
-            checks.shape(mask.shape, "mask", (batch or "batch", steps or "time"), caller="MinGRU",
-                         note=f"(one flag per step of inputs shaped {tuple(inputs.shape)})")
+            checks.shape(
+                mask.shape,
+                "mask",
+                (batch or "batch", steps or "time"),
+                caller="MinGRU",
+                note=f"(one flag per step of inputs shaped {tuple(inputs.shape)})",
+            )
         if isinstance(initial_state, (list, tuple)) and len(initial_state) == 1:
             initial_state = initial_state[0]  # [h], as Keras's recurrent layers take it
         if initial_state is not None:
-            checks.shape(initial_state.shape, "initial_state", (batch or "batch", self.units),
-                         caller="MinGRU", note="(one state of `units` per sequence of the batch)")
+            checks.shape(
+                initial_state.shape,
+                "initial_state",
+                (batch or "batch", self.units),
+                caller="MinGRU",
+                note="(one state of `units` per sequence of the batch)",
+            )
         projected = ops.matmul(inputs, self.kernel)  # (batch, time, 2 * units)
         if self.use_bias:
             projected = ops.add(projected, self.bias)  # (batch, time, 2 * units)

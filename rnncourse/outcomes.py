@@ -58,8 +58,13 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
         OK accuracy: 0.93 (>= 0.9; baseline 0.5)
     """
     checks.choice(goal, "goal", _GOALS, caller="check_outcome")
-    value = checks.number(value, "value", finite=False, caller="check_outcome",
-                          about="(the measured figure itself, e.g. the accuracy)")
+    value = checks.number(
+        value,
+        "value",
+        finite=False,
+        caller="check_outcome",
+        about="(the measured figure itself, e.g. the accuracy)",
+    )
     bound = checks.number(bound, "bound", caller="check_outcome")
     if baseline is not None:
         baseline = checks.number(baseline, "baseline", caller="check_outcome")
@@ -81,7 +86,9 @@ def check_outcome(name, value, *, bound, goal="max", baseline=None, margin=None,
 
     problems = []
     if not better(value, bound):
-        problems.append(f"{value:.4g} is not {'>=' if goal == 'max' else '<='} the bound {bound:.4g}")
+        problems.append(
+            f"{value:.4g} is not {'>=' if goal == 'max' else '<='} the bound {bound:.4g}"
+        )
     if baseline is not None:
         need = margin or 0.0
         gain = sign * (value - baseline)

@@ -25,16 +25,26 @@ def _box(ax, xy, text, color, w=0.8, h=0.55):
     from matplotlib.patches import FancyBboxPatch
 
     x, y = xy
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.05",
-                                fc=color, ec="black", lw=1.2))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.05", fc=color, ec="black", lw=1.2
+        )
+    )
     ax.text(x, y, text, ha="center", va="center", fontsize=11)
 
 
 def _arrow(ax, start, end, label=None, color="black", label_offset=(0.0, 0.12), style="-|>"):
-    ax.annotate("", xy=end, xytext=start,
-                arrowprops=dict(arrowstyle=style, color=color, lw=1.4, shrinkA=0, shrinkB=0))
+    ax.annotate(
+        "",
+        xy=end,
+        xytext=start,
+        arrowprops=dict(arrowstyle=style, color=color, lw=1.4, shrinkA=0, shrinkB=0),
+    )
     if label:
-        mx, my = (start[0] + end[0]) / 2 + label_offset[0], (start[1] + end[1]) / 2 + label_offset[1]
+        mx, my = (
+            (start[0] + end[0]) / 2 + label_offset[0],
+            (start[1] + end[1]) / 2 + label_offset[1],
+        )
         ax.text(mx, my, label, ha="center", va="bottom", fontsize=10, color=color)
 
 
@@ -63,8 +73,12 @@ def draw_unrolled_rnn(steps=4, ax=None, folded=True, gradients=False):
         _box(ax, (0, 2.4), "$y_t$", "#d9f0d3")
         _arrow(ax, (0, 0.3), (0, 0.9), "W", label_offset=(0.2, -0.05))
         _arrow(ax, (0, 1.5), (0, 2.1), "V", label_offset=(0.2, -0.05))
-        ax.annotate("", xy=(0.42, 1.05), xytext=(0.42, 1.35),
-                    arrowprops=dict(arrowstyle="-|>", lw=1.4, connectionstyle="arc3,rad=-2.2"))
+        ax.annotate(
+            "",
+            xy=(0.42, 1.05),
+            xytext=(0.42, 1.35),
+            arrowprops=dict(arrowstyle="-|>", lw=1.4, connectionstyle="arc3,rad=-2.2"),
+        )
         ax.text(0.8, 1.2, "U", fontsize=10, va="center")
         ax.text(1.3, 1.2, "=", fontsize=20, va="center")
         x0 = 3.4
@@ -151,12 +165,18 @@ def plot_attention(weights, source_tokens, target_tokens, ax=None, title="attent
     """
     for name, tokens in (("source_tokens", source_tokens), ("target_tokens", target_tokens)):
         if not isinstance(tokens, collections.abc.Sequence | np.ndarray):
-            raise ValueError(f"{name} must be a list of labels, one per {name.split('_')[0]} "
-                             f"step, got {tokens!r}.")
-    weights = checks.finite_array(weights, "weights", note="A NaN weight comes from a diverged model.")
+            raise ValueError(
+                f"{name} must be a list of labels, one per {name.split('_')[0]} "
+                f"step, got {tokens!r}."
+            )
+    weights = checks.finite_array(
+        weights, "weights", note="A NaN weight comes from a diverged model."
+    )
     expected = (len(target_tokens), len(source_tokens))
     if weights.shape != expected:
-        raise ValueError(f"weights must have shape (targets, sources) = {expected}, got {weights.shape}.")
+        raise ValueError(
+            f"weights must have shape (targets, sources) = {expected}, got {weights.shape}."
+        )
     ax = _axes(ax, (0.5 * expected[1] + 2, 0.5 * expected[0] + 1.5))
     im = ax.imshow(weights, cmap="viridis", vmin=0, vmax=max(1e-9, float(weights.max())))
     ax.set_xticks(range(expected[1]), source_tokens, rotation=60, ha="right")
@@ -212,8 +232,14 @@ def draw_course_map(ax=None):
                     rad, start, end = 0.25, (x0 + 1.2, y0 - 0.63), (x1 - 1.2, y1 - 0.63)
             else:
                 rad, start, end = 0.0, (x0, y0 - 0.68), (x1, y1 + 0.68)
-            ax.annotate("", xy=end, xytext=start, arrowprops=dict(
-                arrowstyle="-|>", color="gray", lw=1.2, connectionstyle=f"arc3,rad={rad}"))
+            ax.annotate(
+                "",
+                xy=end,
+                xytext=start,
+                arrowprops=dict(
+                    arrowstyle="-|>", color="gray", lw=1.2, connectionstyle=f"arc3,rad={rad}"
+                ),
+            )
     ax.set_xlim(-1.6, 14.4)
     ax.set_ylim(-1.3, 4.8)
     ax.axis("off")

@@ -33,7 +33,14 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CHAR_GRU_06", "build_char_model", "load_char_model", "load_record", "main", "train_char_model"]
+__all__ = [
+    "CHAR_GRU_06",
+    "build_char_model",
+    "load_char_model",
+    "load_record",
+    "main",
+    "train_char_model",
+]
 
 #: The configuration of notebook 06's pretrained model. 551,177 parameters,
 #: 2.2 MB of float32 weights.
@@ -112,6 +119,7 @@ def train_char_model(config=None, *, train_chars=None, log=print):
     config = dict(CHAR_GRU_06 if config is None else config)
     versions = rnncourse.setup(seed=config["seed"], verbose=False)  # before Keras is imported
     import keras
+
     vocab, train, val = _char_data()
     if train_chars is not None:
         train, val = train[:train_chars], val[: max(train_chars // 4, 1001)]
@@ -126,15 +134,25 @@ def train_char_model(config=None, *, train_chars=None, log=print):
     history, start = [], time.time()
     for epoch in range(1, config["epochs"] + 1):
         x, y = _windows(train, config["seq_len"], int(rng.integers(config["seq_len"])))
-        order = rng.permutation(len(x))  # shuffled here, so the run does not depend on Keras's shuffling
-        fit = model.fit(x[order], y[order], batch_size=config["batch_size"], epochs=1,
-                        shuffle=False, verbose=0)
+        order = rng.permutation(
+            len(x)
+        )  # shuffled here, so the run does not depend on Keras's shuffling
+        fit = model.fit(
+            x[order], y[order], batch_size=config["batch_size"], epochs=1, shuffle=False, verbose=0
+        )
         val_nats = nats_per_char(model, val)
-        history.append({"epoch": epoch, "train_nats": round(float(fit.history["loss"][-1]), 4),
-                        "validation_nats": round(val_nats, 4),
-                        "seconds": round(time.time() - start, 1)})
-        log(f"pass {epoch}/{config['epochs']}: training {history[-1]['train_nats']:.4f}, "
-            f"validation {val_nats:.4f} nats/char, {history[-1]['seconds']:.0f} s")
+        history.append(
+            {
+                "epoch": epoch,
+                "train_nats": round(float(fit.history["loss"][-1]), 4),
+                "validation_nats": round(val_nats, 4),
+                "seconds": round(time.time() - start, 1),
+            }
+        )
+        log(
+            f"pass {epoch}/{config['epochs']}: training {history[-1]['train_nats']:.4f}, "
+            f"validation {val_nats:.4f} nats/char, {history[-1]['seconds']:.0f} s"
+        )
     record = {
         "command": "python -m rnncourse pretrain 06",
         "config": config,
@@ -144,8 +162,12 @@ def train_char_model(config=None, *, train_chars=None, log=print):
         "parameters": int(model.count_params()),
         "history": history,
         "seconds": round(time.time() - start, 1),
-        "machine": {"platform": platform.platform(), "processor": platform.machine(),
-                    "cpus": os.cpu_count(), "device": versions["device"]},
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.machine(),
+            "cpus": os.cpu_count(),
+            "device": versions["device"],
+        },
         "versions": {k: versions[k] for k in ("python", "tensorflow", "keras", "numpy", "backend")},
     }
     return model, record
@@ -178,14 +200,25 @@ def load_record():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m rnncourse pretrain", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m rnncourse pretrain",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("notebook", choices=["06"], help="which notebook's model to pretrain")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="folder to write into (default: datasets/pretrained of this checkout)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder to write into (default: datasets/pretrained of this checkout)",
+    )
     parser.add_argument("--epochs", type=int, default=None, help="passes over the text (default 5)")
-    parser.add_argument("--train-chars", type=int, default=None,
-                        help="train on only the first this many characters (a quick check)")
+    parser.add_argument(
+        "--train-chars",
+        type=int,
+        default=None,
+        help="train on only the first this many characters (a quick check)",
+    )
     args = parser.parse_args(argv)
     config = dict(CHAR_GRU_06)
     if args.epochs is not None:
@@ -197,12 +230,15 @@ def main(argv=None):
 
         args.out = datasets_root() / "pretrained"
     args.out.mkdir(parents=True, exist_ok=True)
-    model, record = train_char_model(config, train_chars=args.train_chars,
-                                     log=lambda line: print(line, flush=True))
+    model, record = train_char_model(
+        config, train_chars=args.train_chars, log=lambda line: print(line, flush=True)
+    )
     model.save_weights(args.out / f"{_NAME}.weights.h5")
     (args.out / f"{_NAME}.json").write_text(json.dumps(record, indent=1) + "\n")
-    print(f"wrote {args.out / (_NAME + '.weights.h5')} ({(args.out / (_NAME + '.weights.h5')).stat().st_size:,} bytes) "
-          f"and its record, after {record['seconds']:.0f} s on {record['machine']['platform']}")
+    print(
+        f"wrote {args.out / (_NAME + '.weights.h5')} ({(args.out / (_NAME + '.weights.h5')).stat().st_size:,} bytes) "
+        f"and its record, after {record['seconds']:.0f} s on {record['machine']['platform']}"
+    )
     print("now rewrite the manifest: python datasets/prepare/build.py --manifest")
     return 0
 

@@ -63,10 +63,13 @@ def _batch_size(states):
 
 def _check_common(start_id, end_id, max_length, pad_id):
     """The arguments both decoders take, as ints: ``(start_id, end_id, max_length, pad_id)``."""
-    ids = [checks.non_negative_int(value, name, about="(a token id)")
-           for name, value in (("start_id", start_id), ("end_id", end_id), ("pad_id", pad_id))]
-    max_length = checks.positive_int(max_length, "max_length",
-                                     about="(the most tokens to generate, the end token included)")
+    ids = [
+        checks.non_negative_int(value, name, about="(a token id)")
+        for name, value in (("start_id", start_id), ("end_id", end_id), ("pad_id", pad_id))
+    ]
+    max_length = checks.positive_int(
+        max_length, "max_length", about="(the most tokens to generate, the end token included)"
+    )
     return ids[0], ids[1], max_length, ids[2]
 
 
@@ -111,21 +114,28 @@ def _step(step_fn, tokens, states, n, from_logits, first=False, ids=None):
             f"{'logits' if from_logits else 'log-probabilities'}: the model diverged, or its "
             "inputs hold NaN. -inf is fine (a token ruled out)."
         )
-    probs = not from_logits and (scores >= 0).all() and np.allclose(scores.sum(axis=1), 1, atol=1e-3)
+    probs = (
+        not from_logits and (scores >= 0).all() and np.allclose(scores.sum(axis=1), 1, atol=1e-3)
+    )
     if probs or (not from_logits and scores.max() > _LOG_PROB_SLACK):
         row, token = np.unravel_index(int(np.argmax(scores)), scores.shape)
         raise ValueError(
             f"step_fn must return log-probabilities (all <= 0), got {scores[row, token]:.4g} at "
             f"row {row}, token {token}"
-            + ("; its rows sum to 1, so these are probabilities: take log of probabilities, "
-               "return np.log(probs), new_states." if probs else
-               "; logits? pass from_logits=True, or return a log-softmax of them.")
+            + (
+                "; its rows sum to 1, so these are probabilities: take log of probabilities, "
+                "return np.log(probs), new_states."
+                if probs
+                else "; logits? pass from_logits=True, or return a log-softmax of them."
+            )
         )
     if first:
         for name, value in (ids or {}).items():
             if value >= scores.shape[1]:
-                raise ValueError(f"{name}={value} is not a token of the vocabulary: step_fn "
-                                 f"scores {scores.shape[1]} tokens (ids 0 to {scores.shape[1] - 1}).")
+                raise ValueError(
+                    f"{name}={value} is not a token of the vocabulary: step_fn "
+                    f"scores {scores.shape[1]} tokens (ids 0 to {scores.shape[1] - 1})."
+                )
     if from_logits:
         scores = scores - scores.max(axis=1, keepdims=True)  # (n, vocab)
         scores = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))  # (n, vocab)
@@ -195,8 +205,15 @@ def greedy_decode(step_fn, states, *, start_id, end_id, max_length, pad_id=0, fr
     scores = np.zeros((batch,), dtype=np.float64)  # (batch,)
     finished = np.zeros((batch,), dtype=bool)  # (batch,)
     for t in range(max_length):
-        log_probs, states = _step(step_fn, tokens, states, batch, from_logits, first=t == 0,
-                                  ids={"end_id": end_id, "pad_id": pad_id})  # (batch, vocab)
+        log_probs, states = _step(
+            step_fn,
+            tokens,
+            states,
+            batch,
+            from_logits,
+            first=t == 0,
+            ids={"end_id": end_id, "pad_id": pad_id},
+        )  # (batch, vocab)
         best = log_probs.argmax(axis=1).astype(np.int32)  # (batch,)
         best = np.where(finished, pad_id, best)  # (batch,)
         scores += np.where(finished, 0.0, log_probs[np.arange(batch), best])  # (batch,)
@@ -301,8 +318,15 @@ def beam_search(
     finished = np.zeros((batch, k), dtype=bool)  # (batch, k)
     rows = np.arange(batch)[:, None]  # (batch, 1)
     for t in range(max_length):
-        log_probs, states = _step(step_fn, tokens, states, batch * k, from_logits, first=t == 0,
-                                  ids={"end_id": end_id, "pad_id": pad_id})  # (batch * k, vocab)
+        log_probs, states = _step(
+            step_fn,
+            tokens,
+            states,
+            batch * k,
+            from_logits,
+            first=t == 0,
+            ids={"end_id": end_id, "pad_id": pad_id},
+        )  # (batch * k, vocab)
         vocab = log_probs.shape[1]
         log_probs = log_probs.reshape(batch, k, vocab)  # (batch, k, vocab)
         # A finished beam may only continue with padding, at no cost.

@@ -173,7 +173,9 @@ def device_summary():
     names = []
     for gpu in gpus:
         try:
-            names.append(tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name))
+            names.append(
+                tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
+            )
         except (RuntimeError, ValueError):
             names.append(gpu.name)
     return f"GPU x{len(gpus)} ({', '.join(names)})"

@@ -27,8 +27,11 @@ __all__ = ["adding_problem", "adding_problem_baseline", "copy_task", "recall_tas
 def _rng(seed, fn):
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
-    return np.random.default_rng(checks.non_negative_int(
-        seed, "seed", caller=fn, about="(or a numpy.random.Generator, or None)"))
+    return np.random.default_rng(
+        checks.non_negative_int(
+            seed, "seed", caller=fn, about="(or a numpy.random.Generator, or None)"
+        )
+    )
 
 
 def adding_problem(n, length, *, span=None, low=-1.0, high=1.0, seed=None):
@@ -71,8 +74,14 @@ def adding_problem(n, length, *, span=None, low=-1.0, high=1.0, seed=None):
     length = checks.integer(length, "length", low=2, caller=fn)
     if span is None:
         span = max(2, length // 2)
-    span = checks.integer(span, "span", low=2, high=length, caller=fn,
-                          about=f"(the marked steps lie in the first span of length={length} steps)")
+    span = checks.integer(
+        span,
+        "span",
+        low=2,
+        high=length,
+        caller=fn,
+        about=f"(the marked steps lie in the first span of length={length} steps)",
+    )
     low, high = _range(fn, low, high)
     rng = _rng(seed, fn)
     values = rng.uniform(low, high, size=(n, length)).astype("float32")  # (n, time)
@@ -143,8 +152,14 @@ def recall_task(n, length, n_symbols=4, *, position=0, one_hot=True, seed=None):
     n = checks.positive_int(n, "n", caller=fn)
     length = checks.positive_int(length, "length", caller=fn)
     n_symbols = checks.integer(n_symbols, "n_symbols", low=2, caller=fn)
-    position = checks.integer(position, "position", low=-length, high=length - 1, caller=fn,
-                              about=f"(a step of length={length}, negative from the end)")
+    position = checks.integer(
+        position,
+        "position",
+        low=-length,
+        high=length - 1,
+        caller=fn,
+        about=f"(a step of length={length}, negative from the end)",
+    )
     rng = _rng(seed, fn)
     symbols = rng.integers(0, n_symbols, size=(n, length)).astype("int32")  # (n, time)
     y = symbols[:, position].copy()  # (n,)
@@ -186,8 +201,15 @@ def copy_task(n, n_copy=5, delay=20, n_symbols=8, *, seed=None):
         (True, 6)
     """
     fn = "copy_task"
-    n, n_copy, delay, n_symbols = (checks.positive_int(value, name, caller=fn) for name, value in (
-        ("n", n), ("n_copy", n_copy), ("delay", delay), ("n_symbols", n_symbols)))
+    n, n_copy, delay, n_symbols = (
+        checks.positive_int(value, name, caller=fn)
+        for name, value in (
+            ("n", n),
+            ("n_copy", n_copy),
+            ("delay", delay),
+            ("n_symbols", n_symbols),
+        )
+    )
     rng = _rng(seed, fn)
     steps = 2 * n_copy + delay
     symbols = rng.integers(1, n_symbols + 1, size=(n, n_copy)).astype("int32")  # (n, n_copy)

@@ -30,9 +30,13 @@ def _as_logits(logits):
         raise ValueError(
             f"logits must have a last axis with one score per token, got shape {arr.shape}."
         )
-    checks.finite_array(arr, "logits", allow_neg_inf=True,
-                        note="Check the model's output before sampling (NaN: did it diverge?); "
-                        "-inf is allowed, to rule a token out.")
+    checks.finite_array(
+        arr,
+        "logits",
+        allow_neg_inf=True,
+        note="Check the model's output before sampling (NaN: did it diverge?); "
+        "-inf is allowed, to rule a token out.",
+    )
     if (arr.max(axis=-1) == -np.inf).any():
         raise ValueError("logits are -inf for every token of a row: nothing is left to pick.")
     return arr
@@ -140,10 +144,14 @@ def sample_next(logits, temperature=1.0, top_k=None, rng=None):
     gen = rng
     if not isinstance(rng, np.random.Generator):
         try:
-            gen = np.random.default_rng(None if rng is None else checks.non_negative_int(rng, "rng"))
+            gen = np.random.default_rng(
+                None if rng is None else checks.non_negative_int(rng, "rng")
+            )
         except ValueError:
-            raise ValueError(f"rng must be a numpy.random.Generator, a non-negative integer seed "
-                             f"or None, got rng={rng!r}.") from None
+            raise ValueError(
+                f"rng must be a numpy.random.Generator, a non-negative integer seed "
+                f"or None, got rng={rng!r}."
+            ) from None
     cdf = np.cumsum(probs, axis=-1)  # (..., vocab)
     u = gen.random(probs.shape[:-1] + (1,)) * cdf[..., -1:]  # (..., 1)
     ids = (cdf <= u).sum(axis=-1)  # (...,): the first index whose cdf passes u
@@ -270,7 +278,9 @@ class KneserNey:
             )
         ids = checks.ids(ids, "ids", high=vocab_size, what="token ids", note=_ENCODE).reshape(-1)
         if len(ids) < order:
-            raise ValueError(f"ids must hold at least order = {order} ids to count, got {len(ids)}.")
+            raise ValueError(
+                f"ids must hold at least order = {order} ids to count, got {len(ids)}."
+            )
         self.order, self.vocab_size = order, vocab_size
         # counts[k - 1]: (sorted k-gram codes, how often each occurs), k = 1 .. order.
         self._counts = [
@@ -310,9 +320,13 @@ class KneserNey:
         v = self.vocab_size
         targets = checks.ids(targets, "targets", high=v, what="token ids", note=_ENCODE).reshape(-1)
         contexts = checks.ids(contexts, "contexts", high=v, what="token ids", note=_ENCODE)
-        if contexts.size % max(len(targets), 1) or (contexts.ndim == 2 and len(contexts) != len(targets)):
-            raise ValueError(f"contexts must have one row per target, shape ({len(targets)}, m), "
-                             f"got shape {contexts.shape}.")
+        if contexts.size % max(len(targets), 1) or (
+            contexts.ndim == 2 and len(contexts) != len(targets)
+        ):
+            raise ValueError(
+                f"contexts must have one row per target, shape ({len(targets)}, m), "
+                f"got shape {contexts.shape}."
+            )
         contexts = contexts.reshape(len(targets), -1)  # (n, m)
         if order > 1 and contexts.shape[1] < order - 1:
             raise ValueError(

@@ -33,7 +33,9 @@ def problems(path):
     found = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
-            found.append(f"cell {i} has outputs or an execution count: clear outputs before committing")
+            found.append(
+                f"cell {i} has outputs or an execution count: clear outputs before committing"
+            )
     if not nb.cells or nb.cells[0].cell_type != "markdown":
         found.append("the first cell must be Markdown with the title")
     else:

@@ -34,8 +34,13 @@ from rnncourse import (
     textgen,
 )
 
-fast = settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow])
+fast = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 keras_calls = settings(fast, max_examples=12)
 
 
@@ -50,8 +55,16 @@ def raises_naming(name, call, error=ValueError):
 
 # -- integers ------------------------------------------------------------------------
 VOCAB = data.Vocabulary.from_texts(["to be or not to be"], level="word")
-TABLE = np.log(np.array([[1e-9, 0.6, 0.4, 1e-9], [1e-9, 1e-9, 0.45, 0.55],
-                         [1e-9, 1e-9, 1e-9, 1.0], [1.0, 1e-9, 1e-9, 1e-9]]))
+TABLE = np.log(
+    np.array(
+        [
+            [1e-9, 0.6, 0.4, 1e-9],
+            [1e-9, 1e-9, 0.45, 0.55],
+            [1e-9, 1e-9, 1e-9, 1.0],
+            [1.0, 1e-9, 1e-9, 1e-9],
+        ]
+    )
+)
 
 
 def table_step(tokens, states):
@@ -77,17 +90,61 @@ INTEGER_ARGUMENTS = [
     ("index", 0, len(VOCAB) - 1, lambda v: VOCAB.id_to_token(v)),
     ("k", 1, None, lambda v: textgen.top_k_tokens([0.1, 0.6, 0.3], v)),
     ("top_k", 1, None, lambda v: textgen.softmax_with_temperature([1.0, 2.0], top_k=v)),
-    ("order", 1, None, lambda v: textgen.KneserNey([0, 1, 2, 0, 1, 2, 0, 1], order=v, vocab_size=3)),
+    (
+        "order",
+        1,
+        None,
+        lambda v: textgen.KneserNey([0, 1, 2, 0, 1, 2, 0, 1], order=v, vocab_size=3),
+    ),
     ("n_states", 2, None, lambda v: baselines.MarkovTable([0, 1, 1, 0], 1, n_states=v)),
     ("max_iter", 1, None, lambda v: baselines.LogisticRegression(max_iter=v)),
-    ("batch_size", 1, None, lambda v: baselines.nearest_neighbour([[0.0]], [0], [[1.0]], batch_size=v)),
-    ("max_length", 1, None, lambda v: seq2seq.greedy_decode(table_step, np.zeros((1, 1)), start_id=0, end_id=3, max_length=v)),
-    ("beam_width", 1, None, lambda v: seq2seq.beam_search(table_step, np.zeros((1, 1)), beam_width=v, **DECODE)),
-    ("end_id", 0, 3, lambda v: seq2seq.greedy_decode(table_step, np.zeros((1, 1)), start_id=0, end_id=v, max_length=3)),
-    ("truncate", 1, None, lambda v: bptt.backward(np.ones((1, 3, 2)), bptt.forward(
-        np.ones((1, 3, 2)), np.zeros((1, 2)), np.eye(2), np.eye(2), np.zeros(2))[1], truncate=v)),
+    (
+        "batch_size",
+        1,
+        None,
+        lambda v: baselines.nearest_neighbour([[0.0]], [0], [[1.0]], batch_size=v),
+    ),
+    (
+        "max_length",
+        1,
+        None,
+        lambda v: seq2seq.greedy_decode(
+            table_step, np.zeros((1, 1)), start_id=0, end_id=3, max_length=v
+        ),
+    ),
+    (
+        "beam_width",
+        1,
+        None,
+        lambda v: seq2seq.beam_search(table_step, np.zeros((1, 1)), beam_width=v, **DECODE),
+    ),
+    (
+        "end_id",
+        0,
+        3,
+        lambda v: seq2seq.greedy_decode(
+            table_step, np.zeros((1, 1)), start_id=0, end_id=v, max_length=3
+        ),
+    ),
+    (
+        "truncate",
+        1,
+        None,
+        lambda v: bptt.backward(
+            np.ones((1, 3, 2)),
+            bptt.forward(np.ones((1, 3, 2)), np.zeros((1, 2)), np.eye(2), np.eye(2), np.zeros(2))[
+                1
+            ],
+            truncate=v,
+        ),
+    ),
     ("blank", 0, 2, lambda v: ctc.ctc_decode_lists(np.zeros((1, 3, 3), "float32"), [3], blank=v)),
-    ("sample_rate", 1, None, lambda v: data.log_mel([np.ones(400)], v, frame_length=100, frame_step=50, fmin=0.0)),
+    (
+        "sample_rate",
+        1,
+        None,
+        lambda v: data.log_mel([np.ones(400)], v, frame_length=100, frame_step=50, fmin=0.0),
+    ),
     ("units", 1, None, lambda v: cells.GRUCell(v)),
     ("units", 1, None, lambda v: layers.MinGRU(v)),
     ("units", 1, None, lambda v: layers.BahdanauAttention(v)),
@@ -114,7 +171,9 @@ def bad_integers(low, high):
 @settings(fast, max_examples=10)
 @given(data=st.data())
 def test_a_bad_integer_is_named(name, low, high, call, data):
-    value = data.draw(bad_integers(low, high).filter(lambda v: v is not None or name not in NONE_OK))
+    value = data.draw(
+        bad_integers(low, high).filter(lambda v: v is not None or name not in NONE_OK)
+    )
     raises_naming(name, lambda: call(value))
 
 
@@ -123,8 +182,13 @@ def test_a_bad_integer_is_named(name, low, high, call, data):
 @given(data=st.data())
 def test_a_numpy_integer_is_accepted(name, low, high, call, data):
     value = data.draw(st.integers(low, low + 2 if high is None else min(high, low + 2)))
-    kind = data.draw(st.sampled_from([np.int64, np.int32, np.int16, np.uint8] if value >= 0
-                                     else [np.int64, np.int32, np.int8]))
+    kind = data.draw(
+        st.sampled_from(
+            [np.int64, np.int32, np.int16, np.uint8]
+            if value >= 0
+            else [np.int64, np.int32, np.int8]
+        )
+    )
     same(call(kind(value)), call(value))
 
 
@@ -150,15 +214,34 @@ NUMBER_ARGUMENTS = [  # name, call with that value (a valid value: 0.5)
     ("l2", lambda v: baselines.LogisticRegression(l2=v)),
     ("alpha", lambda v: baselines.MarkovTable([0, 1, 1, 0], 1, alpha=v)),
     ("dropout", lambda v: cells.LSTMCell(4, dropout=v)),
-    ("length_penalty", lambda v: seq2seq.beam_search(table_step, np.zeros((1, 1)), length_penalty=v, **DECODE)),
-    ("eps", lambda v: bptt.gradient_check(lambda p: float(np.sum(p["w"] ** 2)), {"w": np.ones(2)},
-                                          {"w": 2 * np.ones(2)}, eps=v)),
+    (
+        "length_penalty",
+        lambda v: seq2seq.beam_search(table_step, np.zeros((1, 1)), length_penalty=v, **DECODE),
+    ),
+    (
+        "eps",
+        lambda v: bptt.gradient_check(
+            lambda p: float(np.sum(p["w"] ** 2)), {"w": np.ones(2)}, {"w": 2 * np.ones(2)}, eps=v
+        ),
+    ),
 ]
 NUMBER_IDS = [f"{name}-{i}" for i, (name, _call) in enumerate(NUMBER_ARGUMENTS)]
-not_a_number = st.sampled_from([
-    float("nan"), float("inf"), -float("inf"), np.float32("nan"), True, False, np.True_,
-    np.float64(0.95) > 0.9, "0.5", None, [0.5, 0.7], np.array([0.5, 0.7]),
-])
+not_a_number = st.sampled_from(
+    [
+        float("nan"),
+        float("inf"),
+        -float("inf"),
+        np.float32("nan"),
+        True,
+        False,
+        np.True_,
+        np.float64(0.95) > 0.9,
+        "0.5",
+        None,
+        [0.5, 0.7],
+        np.array([0.5, 0.7]),
+    ]
+)
 
 
 @pytest.mark.parametrize("name, call", NUMBER_ARGUMENTS, ids=NUMBER_IDS)
@@ -178,7 +261,9 @@ def test_a_numpy_float_is_accepted(name, call, kind):
 
 
 def test_a_comparison_is_not_a_measurement():
-    message = raises_naming("value", lambda: check_outcome("acc", np.float64(0.95) > 0.9, bound=0.9))
+    message = raises_naming(
+        "value", lambda: check_outcome("acc", np.float64(0.95) > 0.9, bound=0.9)
+    )
     assert "not a comparison" in message
 
 
@@ -193,8 +278,18 @@ NON_FINITE_ARGUMENTS = [  # name, valid shape, call with an array of that shape
     ("history", (8,), lambda a: forecast.mase([1.0], [1.0], a + np.arange(8))),
     ("inputs", (5, 3), lambda a: forecast.LinearForecaster().fit(a, np.arange(5.0))),
     ("targets", (5,), lambda a: forecast.LinearForecaster().fit(np.eye(5, 3), a)),
-    ("x", (2, 4, 3), lambda a: bptt.forward(a, np.zeros((2, 2)), np.ones((3, 2)), np.eye(2), np.zeros(2))),
-    ("Wh", (2, 2), lambda a: bptt.forward(np.ones((2, 4, 3)), np.zeros((2, 2)), np.ones((3, 2)), a, np.zeros(2))),
+    (
+        "x",
+        (2, 4, 3),
+        lambda a: bptt.forward(a, np.zeros((2, 2)), np.ones((3, 2)), np.eye(2), np.zeros(2)),
+    ),
+    (
+        "Wh",
+        (2, 2),
+        lambda a: bptt.forward(
+            np.ones((2, 4, 3)), np.zeros((2, 2)), np.ones((3, 2)), a, np.zeros(2)
+        ),
+    ),
     ("a", (4,), lambda a: bptt.relative_error(a, np.ones(4))),
     ("logits", (1, 4, 3), lambda a: ctc.ctc_decode_lists(a, [4])),
     ("logits", (2, 5), lambda a: textgen.softmax_with_temperature(a)),
@@ -213,13 +308,16 @@ NON_FINITE_IDS = [f"{name}-{i}" for i, (name, *_rest) in enumerate(NON_FINITE_AR
 def test_nan_or_inf_is_named(name, shape, call, data):
     array = data.draw(finite(shape))
     index = data.draw(st.tuples(*(st.integers(0, n - 1) for n in shape)))
-    array[index] = data.draw(st.sampled_from([np.nan, np.inf] + ([] if name in ("logits", "probs") else [-np.inf])))
+    array[index] = data.draw(
+        st.sampled_from([np.nan, np.inf] + ([] if name in ("logits", "probs") else [-np.inf]))
+    )
     message = raises_naming(name, lambda: call(array))
     assert re.search(r"NaN|inf", message)
 
 
-@pytest.mark.parametrize("call", [lambda a: textgen.sample_next(a, rng=0),
-                                  lambda a: textgen.top_k_tokens(a, 2)])
+@pytest.mark.parametrize(
+    "call", [lambda a: textgen.sample_next(a, rng=0), lambda a: textgen.top_k_tokens(a, 2)]
+)
 @settings(fast, max_examples=8)
 @given(array=finite((2, 5)), column=st.integers(0, 4))
 def test_minus_inf_rules_a_token_out(call, array, column):
@@ -228,24 +326,38 @@ def test_minus_inf_rules_a_token_out(call, array, column):
 
 
 # -- ids ----------------------------------------------------------------------------------------
-fractions = hnp.arrays(np.float64, st.tuples(st.integers(1, 3), st.integers(2, 6)),
-                       elements=st.floats(0, 1, exclude_max=True)).filter(lambda a: (np.mod(a, 1) != 0).any())
+fractions = hnp.arrays(
+    np.float64,
+    st.tuples(st.integers(1, 3), st.integers(2, 6)),
+    elements=st.floats(0, 1, exclude_max=True),
+).filter(lambda a: (np.mod(a, 1) != 0).any())
 
 
-@pytest.mark.parametrize("name, call", [
-    ("ids", lambda a: VOCAB.decode(a)),
-    ("ids", lambda a: VOCAB.decode(a[0])),
-    ("ids", lambda a: textgen.KneserNey(a.reshape(-1) * 3, order=1, vocab_size=3)),
-    ("targets", lambda a: textgen.KneserNey([0, 1, 2, 1], 2, 3).log_prob([[0]] * a.size, a.reshape(-1))),
-    ("path", lambda a: ctc.collapse(a[0])),
-    ("sequence", lambda a: baselines.MarkovTable(a.reshape(-1), 1)),
-    ("sequences", lambda a: data.pad_sequences(list(a))),
-])
+@pytest.mark.parametrize(
+    "name, call",
+    [
+        ("ids", lambda a: VOCAB.decode(a)),
+        ("ids", lambda a: VOCAB.decode(a[0])),
+        ("ids", lambda a: textgen.KneserNey(a.reshape(-1) * 3, order=1, vocab_size=3)),
+        (
+            "targets",
+            lambda a: textgen.KneserNey([0, 1, 2, 1], 2, 3).log_prob([[0]] * a.size, a.reshape(-1)),
+        ),
+        ("path", lambda a: ctc.collapse(a[0])),
+        ("sequence", lambda a: baselines.MarkovTable(a.reshape(-1), 1)),
+        ("sequences", lambda a: data.pad_sequences(list(a))),
+    ],
+)
 @settings(fast, max_examples=10)
 @given(probs=fractions)
 def test_floats_where_ids_are_due_are_named(name, call, probs):
     message = raises_naming(name, lambda: call(probs))
-    assert "argmax" in message or "astype" in message or "threshold" in message or "Vocabulary.encode" in message
+    assert (
+        "argmax" in message
+        or "astype" in message
+        or "threshold" in message
+        or "Vocabulary.encode" in message
+    )
 
 
 @settings(fast, max_examples=10)
@@ -270,9 +382,13 @@ def test_str_and_int_sequences_are_never_compared(seqs):
 
 
 # -- probabilities where log-probabilities are due ------------------------------------------------
-probability_tables = st.integers(3, 7).flatmap(  # (previous token, next token), rows sum to 1
-    lambda v: hnp.arrays(np.float64, (v, v), elements=st.floats(0.01, 1))
-).map(lambda t: t / t.sum(axis=1, keepdims=True))
+probability_tables = (
+    st.integers(3, 7)
+    .flatmap(  # (previous token, next token), rows sum to 1
+        lambda v: hnp.arrays(np.float64, (v, v), elements=st.floats(0.01, 1))
+    )
+    .map(lambda t: t / t.sum(axis=1, keepdims=True))
+)
 
 
 @pytest.mark.parametrize("decode", [seq2seq.greedy_decode, seq2seq.beam_search])
@@ -280,14 +396,23 @@ probability_tables = st.integers(3, 7).flatmap(  # (previous token, next token),
 @given(table=probability_tables)
 def test_probabilities_from_step_fn_are_refused(decode, table):
     args = dict(start_id=0, end_id=1, max_length=4)
-    message = raises_naming("step_fn", lambda: decode(lambda t, s: (table[t], s), np.zeros((2, 1)), **args))
+    message = raises_naming(
+        "step_fn", lambda: decode(lambda t, s: (table[t], s), np.zeros((2, 1)), **args)
+    )
     assert "take log of probabilities" in message
     decode(lambda t, s: (np.log(table[t]), s), np.zeros((2, 1)), **args)  # the same, logged: fine
-    decode(lambda t, s: (3.0 * table[t], s), np.zeros((2, 1)), from_logits=True, **args)  # logits: fine
+    decode(
+        lambda t, s: (3.0 * table[t], s), np.zeros((2, 1)), from_logits=True, **args
+    )  # logits: fine
 
 
-@given(logits=hnp.arrays(np.float32, st.tuples(st.integers(1, 3), st.integers(2, 6), st.integers(2, 5)),
-                         elements=st.floats(-3, 3, width=32)))
+@given(
+    logits=hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(1, 3), st.integers(2, 6), st.integers(2, 5)),
+        elements=st.floats(-3, 3, width=32),
+    )
+)
 @settings(keras_calls)
 def test_ctc_softmax_probabilities_are_refused_by_beam_search(logits):
     lengths = [logits.shape[1]] * len(logits)
@@ -299,14 +424,31 @@ def test_ctc_softmax_probabilities_are_refused_by_beam_search(logits):
 # -- misspelt options ------------------------------------------------------------------------------
 OPTIONS = [
     ("split", checks.SPLITS, lambda v: data.load_reviews(v)),
-    ("strategy", ("greedy", "beam_search"), lambda v: ctc.ctc_decode_lists(np.zeros((1, 2, 2), "float32"), [2], strategy=v)),
+    (
+        "strategy",
+        ("greedy", "beam_search"),
+        lambda v: ctc.ctc_decode_lists(np.zeros((1, 2, 2), "float32"), [2], strategy=v),
+    ),
     ("padding", ("post", "pre"), lambda v: data.pad_sequences([[1]], padding=v)),
     ("mode", layers.MinGRU.MODES, lambda v: layers.MinGRU(4, mode=v)),
     ("score", layers.LuongAttention.SCORES, lambda v: layers.LuongAttention(score=v)),
     ("goal", ("max", "min"), lambda v: check_outcome("x", 1.0, bound=0.5, goal=v)),
-    ("length_form", ("power", "gnmt"), lambda v: seq2seq.beam_search(table_step, np.zeros((1, 1)), length_form=v, **DECODE)),
-    ("truncate_mode", ("chunk", "window"), lambda v: bptt.step_contributions(np.ones((1, 2, 2)), bptt.forward(
-        np.ones((1, 2, 2)), np.zeros((1, 2)), np.eye(2), np.eye(2), np.zeros(2))[1], truncate_mode=v)),
+    (
+        "length_form",
+        ("power", "gnmt"),
+        lambda v: seq2seq.beam_search(table_step, np.zeros((1, 1)), length_form=v, **DECODE),
+    ),
+    (
+        "truncate_mode",
+        ("chunk", "window"),
+        lambda v: bptt.step_contributions(
+            np.ones((1, 2, 2)),
+            bptt.forward(np.ones((1, 2, 2)), np.zeros((1, 2)), np.eye(2), np.eye(2), np.zeros(2))[
+                1
+            ],
+            truncate_mode=v,
+        ),
+    ),
 ]
 
 
@@ -314,8 +456,11 @@ OPTIONS = [
 @settings(fast, max_examples=10)
 @given(data=st.data())
 def test_a_misspelt_option_lists_the_valid_ones(name, options, call, data):
-    typo = data.draw(st.sampled_from(options).map(str.upper) | st.text(max_size=8)
-                     | st.none().filter(lambda _: name != "split"))  # split=None: all three
+    typo = data.draw(
+        st.sampled_from(options).map(str.upper)
+        | st.text(max_size=8)
+        | st.none().filter(lambda _: name != "split")
+    )  # split=None: all three
     if typo in options:
         return
     message = raises_naming(name, lambda: call(typo))
@@ -326,8 +471,12 @@ def test_a_misspelt_option_lists_the_valid_ones(name, options, call, data):
 @pytest.fixture(scope="module")
 def built():
     query, values = np.ones((2, 5), "float32"), np.ones((2, 7, 6), "float32")
-    bahdanau, luong, luong_dot, mingru = (layers.BahdanauAttention(8), layers.LuongAttention(),
-                                          layers.LuongAttention(score="dot"), layers.MinGRU(4))
+    bahdanau, luong, luong_dot, mingru = (
+        layers.BahdanauAttention(8),
+        layers.LuongAttention(),
+        layers.LuongAttention(score="dot"),
+        layers.MinGRU(4),
+    )
     bahdanau(query, values)
     luong(query, values)
     luong_dot(np.ones((2, 6), "float32"), values)
@@ -340,15 +489,32 @@ def other_than(size):
 
 
 @pytest.mark.parametrize("layer", ["bahdanau", "luong"])
-@settings(keras_calls, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    keras_calls, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_attention_checks_shapes_before_any_kernel(built, layer, data):
     att = built[layer]
-    batch, tq, tv = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 4)), data.draw(st.integers(2, 5))
+    batch, tq, tv = (
+        data.draw(st.integers(1, 3)),
+        data.draw(st.integers(1, 4)),
+        data.draw(st.integers(2, 5)),
+    )
     query = np.ones((batch, tq, 5), "float32")
     values = np.ones((batch, tv, 6), "float32")
-    wrong = data.draw(st.sampled_from(["query dim", "values dim", "query rank", "values rank",
-                                       "batch", "mask length", "mask rank"]))
+    wrong = data.draw(
+        st.sampled_from(
+            [
+                "query dim",
+                "values dim",
+                "query rank",
+                "values rank",
+                "batch",
+                "mask length",
+                "mask rank",
+            ]
+        )
+    )
     if wrong == "query dim":
         query = np.ones((batch, tq, data.draw(other_than(5))), "float32")
     elif wrong == "values dim":
@@ -364,24 +530,46 @@ def test_attention_checks_shapes_before_any_kernel(built, layer, data):
         mask = np.ones((batch, tv + data.draw(st.sampled_from([-1, 1]))), bool)
     elif wrong == "mask rank":
         mask = np.ones((batch, tv, 1), bool)
-    name = {"query dim": "query", "values dim": "values", "query rank": "query", "values rank": "values",
-            "batch": "values", "mask length": "values_mask", "mask rank": "values_mask"}[wrong]
+    name = {
+        "query dim": "query",
+        "values dim": "values",
+        "query rank": "query",
+        "values rank": "values",
+        "batch": "values",
+        "mask length": "values_mask",
+        "mask rank": "values_mask",
+    }[wrong]
     raises_naming(name, lambda: att(query, values, values_mask=mask))
     # the right shapes still work
     context, weights = att(np.ones((batch, tq, 5), "float32"), np.ones((batch, tv, 6), "float32"))
     assert tuple(weights.shape) == (batch, tq, tv)
 
 
-@settings(keras_calls, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    keras_calls, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_mingru_checks_inputs_state_and_mask(built, data):
     layer = built["mingru"]
     batch, steps = data.draw(st.integers(1, 3)), data.draw(st.integers(1, 6))
     x = np.ones((batch, steps, 3), "float32")
-    wrong = data.draw(st.sampled_from(["features", "rank", "state units", "state batch", "state rank",
-                                       "mask length", "mask batch"]))
+    wrong = data.draw(
+        st.sampled_from(
+            [
+                "features",
+                "rank",
+                "state units",
+                "state batch",
+                "state rank",
+                "mask length",
+                "mask batch",
+            ]
+        )
+    )
     if wrong == "features":
-        raises_naming("inputs", lambda: layer(np.ones((batch, steps, data.draw(other_than(3))), "float32")))
+        raises_naming(
+            "inputs", lambda: layer(np.ones((batch, steps, data.draw(other_than(3))), "float32"))
+        )
     elif wrong == "rank":
         raises_naming("inputs", lambda: layer(np.ones((batch, steps), "float32")))
     elif wrong == "state units":
@@ -397,8 +585,10 @@ def test_mingru_checks_inputs_state_and_mask(built, data):
     else:
         raises_naming("mask", lambda: layer(x, mask=np.ones((batch + 1, steps), bool)))
     h = np.zeros((batch, 4), "float32")
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(layer(x, initial_state=[h])),
-                               keras.ops.convert_to_numpy(layer(x, initial_state=h)))
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(layer(x, initial_state=[h])),
+        keras.ops.convert_to_numpy(layer(x, initial_state=h)),
+    )
 
 
 def test_symbolic_calls_are_checked_too(built):
@@ -424,8 +614,10 @@ def test_checked_layers_still_train_in_a_compiled_model():
 
 
 # -- cells: states of the wrong structure or size -------------------------------------------------
-@pytest.mark.parametrize("kind, wanted", [(cells.LSTMCell, "[h, c]"), (cells.GRUCell, "[h]"),
-                                          (cells.SimpleRNNCell, "[h]")])
+@pytest.mark.parametrize(
+    "kind, wanted",
+    [(cells.LSTMCell, "[h, c]"), (cells.GRUCell, "[h]"), (cells.SimpleRNNCell, "[h]")],
+)
 @settings(keras_calls)
 @given(data=st.data())
 def test_states_of_the_wrong_structure_are_named(kind, wanted, data):
@@ -442,7 +634,9 @@ def test_states_of_the_wrong_structure_are_named(kind, wanted, data):
         state = [np.zeros((batch + 1, 4))] * n
     else:
         state = [np.zeros((batch, 4))] * (n + 1)
-    message = raises_naming("initial_state", lambda: cells.trace_gates(cell, x, initial_state=state))
+    message = raises_naming(
+        "initial_state", lambda: cells.trace_gates(cell, x, initial_state=state)
+    )
     assert wanted in message
     step_states = [np.zeros((batch, data.draw(other_than(4))), "float32")] * n
     if not cell.built:

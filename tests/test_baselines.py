@@ -23,14 +23,19 @@ def test_markov_table_counts_and_probabilities_by_hand():
 
 def test_markov_table_order_zero_is_the_base_rate():
     table = MarkovTable([0, 1, 1, 1], order=0, alpha=1.0)
-    np.testing.assert_allclose(table.proba(np.zeros((2, 0), int)), [[2 / 6, 4 / 6]] * 2)  # (1+1)/6, (3+1)/6
+    np.testing.assert_allclose(
+        table.proba(np.zeros((2, 0), int)), [[2 / 6, 4 / 6]] * 2
+    )  # (1+1)/6, (3+1)/6
 
 
 @pytest.mark.parametrize(
     "kwargs, message",
     [
         (dict(sequence=[0, 2, 1], order=1), r"sequence must be states in \[0, 2\), got 2"),
-        (dict(sequence=[0.0, 1.0], order=1), r"sequence must be integer states, got whole numbers of dtype float64.*astype\(int\)"),
+        (
+            dict(sequence=[0.0, 1.0], order=1),
+            r"sequence must be integer states, got whole numbers of dtype float64.*astype\(int\)",
+        ),
         (dict(sequence=[0, 1], order=-1), "order must be a non-negative integer, got order=-1"),
         (dict(sequence=[0, 1], order=1, alpha=0), "alpha must be a finite number > 0, got alpha=0"),
         (dict(sequence=[0], order=1), "more than order"),
@@ -52,7 +57,9 @@ def test_bag_of_ngrams_by_hand_and_with_a_fixed_vocabulary():
     assert sorted(vocab, key=vocab.get) == ["a", "a good", "film", "good", "good film"]
     np.testing.assert_array_equal(x.toarray(), np.ones((2, 5)))
     test, _ = bag_of_ngrams([["good", "good", "film", "unseen"]], vocabulary=vocab)
-    np.testing.assert_array_equal(test.toarray(), [[0, 0, 1, 1, 1]])  # present once, not counted twice
+    np.testing.assert_array_equal(
+        test.toarray(), [[0, 0, 1, 1, 1]]
+    )  # present once, not counted twice
 
 
 def test_bag_of_ngrams_rejects_strings():
@@ -79,7 +86,9 @@ def test_logistic_regression_matches_the_hand_solved_optimum():
     for _ in range(100):  # bisection on l2 * a - sigmoid(-2 a), increasing in a
         a = (lo + hi) / 2
         lo, hi = (a, hi) if l2 * a < 1 / (1 + np.exp(2 * a)) else (lo, a)
-    model = LogisticRegression(l2=l2, tol=1e-10, max_iter=20000).fit([[1.0], [-1.0]], np.array([1, 0]))
+    model = LogisticRegression(l2=l2, tol=1e-10, max_iter=20000).fit(
+        [[1.0], [-1.0]], np.array([1, 0])
+    )
     np.testing.assert_allclose(model.coef_, [[-a, a]], atol=1e-6)
     np.testing.assert_allclose(model.intercept_, [0.0, 0.0], atol=1e-6)
     p = model.predict_proba([[1.0]])[0, 1]
@@ -120,7 +129,9 @@ def test_nearest_neighbour_by_hand_with_ties_to_the_earlier_example():
     query = np.array([[1.0, 0.0], [1.9, 0.2], [0.0, 2.0], [-5.0, -5.0]])
     # distances to (0,0),(2,0),(0,3): 1 vs 1 (tie -> first), then nearer (2,0), (0,3), (0,0)
     np.testing.assert_array_equal(nearest_neighbour(train, labels, query), [7, 8, 9, 7])
-    np.testing.assert_array_equal(nearest_neighbour(train, labels, query, batch_size=1), [7, 8, 9, 7])
+    np.testing.assert_array_equal(
+        nearest_neighbour(train, labels, query, batch_size=1), [7, 8, 9, 7]
+    )
 
 
 def test_nearest_neighbour_rejects_mismatched_shapes():

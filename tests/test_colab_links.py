@@ -58,7 +58,11 @@ def _copy(path, tmp_path):
 @pytest.mark.parametrize(
     "old, new, expected",
     [
-        (SOURCE.install_line, "%pip install -q rnncourse", "installs ['%pip install -q rnncourse']"),
+        (
+            SOURCE.install_line,
+            "%pip install -q rnncourse",
+            "installs ['%pip install -q rnncourse']",
+        ),
         (SOURCE.tag, "main", "installs"),
         ('if "google.colab" in sys.modules:', "if True:", "not guarded"),
     ],
@@ -84,8 +88,10 @@ def test_the_check_catches_a_badge_on_another_branch(tmp_path):
 
 def test_sync_rewrites_a_stale_notebook_and_readme(tmp_path):
     (tmp_path / "notebooks").mkdir()
-    pyproject = (ROOT / "pyproject.toml").read_text().replace(
-        f'version = "{SOURCE.version}"', 'version = "9.8.7"'
+    pyproject = (
+        (ROOT / "pyproject.toml")
+        .read_text()
+        .replace(f'version = "{SOURCE.version}"', 'version = "9.8.7"')
     )
     (tmp_path / "pyproject.toml").write_text(pyproject)
     (tmp_path / "README.md").write_text((ROOT / "README.md").read_text())

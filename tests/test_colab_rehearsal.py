@@ -146,8 +146,16 @@ def test_colab_stub_is_imported_at_kernel_start(tmp_path):
     probe = "import sys; print('google.colab' in sys.modules)"
     ipython = subprocess.run(
         # no terminal-title escape codes (IPython 7 writes them before the output)
-        [sys.executable, "-m", "IPython", "--no-banner", "--colors=NoColor",
-         "--TerminalInteractiveShell.term_title=False", "-c", probe],
+        [
+            sys.executable,
+            "-m",
+            "IPython",
+            "--no-banner",
+            "--colors=NoColor",
+            "--TerminalInteractiveShell.term_title=False",
+            "-c",
+            probe,
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -165,8 +173,16 @@ def test_colab_stub_is_imported_at_kernel_start(tmp_path):
     )
     assert plain.stdout.split() == ["False", "both"], plain.stderr
     without = subprocess.run(
-        [sys.executable, "-m", "IPython", "--no-banner", "--colors=NoColor",
-         "--TerminalInteractiveShell.term_title=False", "-c", probe],
+        [
+            sys.executable,
+            "-m",
+            "IPython",
+            "--no-banner",
+            "--colors=NoColor",
+            "--TerminalInteractiveShell.term_title=False",
+            "-c",
+            probe,
+        ],
         env=_env_with({"IPYTHONDIR": str(tmp_path / "empty")}),
         capture_output=True,
         text=True,

@@ -15,8 +15,11 @@ def _reference_edit_distance(a, b):
     table[0, :] = np.arange(len(b) + 1)
     for i in range(1, len(a) + 1):
         for j in range(1, len(b) + 1):
-            table[i, j] = min(table[i - 1, j] + 1, table[i, j - 1] + 1,
-                              table[i - 1, j - 1] + (a[i - 1] != b[j - 1]))
+            table[i, j] = min(
+                table[i - 1, j] + 1,
+                table[i, j - 1] + 1,
+                table[i - 1, j - 1] + (a[i - 1] != b[j - 1]),
+            )
     return int(table[-1, -1])
 
 
@@ -131,10 +134,13 @@ def test_keras_ctc_loss_is_minus_log_of_the_summed_paths_with_blank_at_mask_inde
     logits = rng.normal(size=(1, steps, classes)).astype("float32")
     probs = np.exp(logits[0]) / np.exp(logits[0]).sum(-1, keepdims=True)  # (time, classes)
     for blank, target in ((0, [1, 2]), (0, [1, 1]), (2, [0, 1])):
-        total = sum(np.prod(probs[np.arange(steps), path])
-                    for path in itertools.product(range(classes), repeat=steps)
-                    if collapse(path, blank=blank) == target)
+        total = sum(
+            np.prod(probs[np.arange(steps), path])
+            for path in itertools.product(range(classes), repeat=steps)
+            if collapse(path, blank=blank) == target
+        )
         padded = np.array([target + [blank]], dtype="int32")  # padding after the label length
-        loss = ops.ctc_loss(padded, logits, np.array([len(target)]), np.array([steps]),
-                            mask_index=blank)
+        loss = ops.ctc_loss(
+            padded, logits, np.array([len(target)]), np.array([steps]), mask_index=blank
+        )
         np.testing.assert_allclose(ops.convert_to_numpy(loss)[0], -np.log(total), rtol=1e-5)

@@ -1,6 +1,5 @@
 """Tests for rnncourse.data.audio: the speech data sets and the NumPy audio helpers."""
 
-
 import numpy as np
 import pytest
 
@@ -55,7 +54,9 @@ def test_loaders_check_every_file_they_read(monkeypatch):
     audio.load_speech_voices()
     audio.load_japanese_vowels()
     manifest = _store.load_manifest()
-    expected = {p for p in manifest if p.split("/")[0] in SPEECH_SETS} - {"digit_strings/voices.csv"}
+    expected = {p for p in manifest if p.split("/")[0] in SPEECH_SETS} - {
+        "digit_strings/voices.csv"
+    }
     assert set(seen) == expected
     assert "spoken_digits/spoken_digits.npz" in seen and "digit_strings/clips.csv" in seen
 
@@ -127,7 +128,9 @@ def test_digit_strings_splits(strings):
         assert len(part.waveforms) == len(part.digits) == len(part.texts) == n
         assert part.labels.shape == (n, audio.MAX_DIGITS)
         assert set(part.label_lengths.tolist()) == {3, 4, 5}
-        for row, k, d, text in zip(part.labels, part.label_lengths, part.digits, part.texts, strict=True):
+        for row, k, d, text in zip(
+            part.labels, part.label_lengths, part.digits, part.texts, strict=True
+        ):
             assert "".join(map(str, row[:k])) == d
             assert (row[k:] == -1).all()
             assert text == " ".join(audio.DIGIT_WORDS[int(c)] for c in d)
@@ -323,8 +326,10 @@ def test_japanese_vowels_splits_and_counts(vowels):
     for split, n in SPEECH_SETS["japanese_vowels"].items():
         part = vowels[split]
         assert len(part.frames) == len(part.lengths) == len(part.labels) == n
-        assert all(f.shape == (k, audio.N_COEFFS) and f.dtype == np.float32
-                   for f, k in zip(part.frames, part.lengths, strict=True))
+        assert all(
+            f.shape == (k, audio.N_COEFFS) and f.dtype == np.float32
+            for f, k in zip(part.frames, part.lengths, strict=True)
+        )
         assert part.lengths.min() >= 7 and part.lengths.max() <= 29
     assert np.bincount(vowels["train"].labels).tolist() == [25] * audio.N_SPEAKERS
     assert np.bincount(vowels["validation"].labels).tolist() == [5] * audio.N_SPEAKERS
@@ -332,16 +337,22 @@ def test_japanese_vowels_splits_and_counts(vowels):
     frames = {split: int(part.lengths.sum()) for split, part in vowels.items()}
     assert frames["train"] + frames["validation"] == 4274 and frames["test"] == 5687
     # The source's first utterance (speaker 1) starts with these coefficients.
-    np.testing.assert_allclose(vowels["train"].frames[0][0, :3], [1.860936, -0.207383, 0.261557], rtol=1e-6)
+    np.testing.assert_allclose(
+        vowels["train"].frames[0][0, :3], [1.860936, -0.207383, 0.261557], rtol=1e-6
+    )
 
 
 def test_japanese_vowels_padded_matches_list_and_masks_cleanly(vowels):
     padded = audio.load_japanese_vowels("test", padded=True)
     assert padded.frames.shape == (370, 29, audio.N_COEFFS)
-    for row, seq, n in zip(padded.frames, vowels["test"].frames, vowels["test"].lengths, strict=True):
+    for row, seq, n in zip(
+        padded.frames, vowels["test"].frames, vowels["test"].lengths, strict=True
+    ):
         np.testing.assert_array_equal(row[:n], seq)
         assert not row[n:].any()
-        assert (np.abs(seq).sum(axis=1) > 0).all()  # no real frame looks like padding to Masking(0.0)
+        assert (
+            np.abs(seq).sum(axis=1) > 0
+        ).all()  # no real frame looks like padding to Masking(0.0)
 
 
 def test_japanese_vowels_disagreeing_files_are_refused(speech_copy):
@@ -368,13 +379,22 @@ def _rewrite_manifest_entry(root, relpath):
 
 def test_speakers_are_recognisable_from_mean_frames(vowels):
     """Order-free baseline: the mean frame of each utterance, nearest class centroid."""
+
     def means(part):
         return np.stack([f.mean(axis=0) for f in part.frames])
 
-    predicted = _nearest_centroid(means(vowels["train"]), vowels["train"].labels, means(vowels["test"]),
-                                  classes=audio.N_SPEAKERS)
+    predicted = _nearest_centroid(
+        means(vowels["train"]),
+        vowels["train"].labels,
+        means(vowels["test"]),
+        classes=audio.N_SPEAKERS,
+    )
     accuracy = (predicted == vowels["test"].labels).mean()
     shuffled = np.random.default_rng(0).permutation(vowels["train"].labels)
-    control = (_nearest_centroid(means(vowels["train"]), shuffled, means(vowels["test"]),
-                                 classes=audio.N_SPEAKERS) == vowels["test"].labels).mean()
+    control = (
+        _nearest_centroid(
+            means(vowels["train"]), shuffled, means(vowels["test"]), classes=audio.N_SPEAKERS
+        )
+        == vowels["test"].labels
+    ).mean()
     assert accuracy > 0.7 and control < 0.3, (accuracy, control)

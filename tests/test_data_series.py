@@ -12,12 +12,25 @@ from rnncourse.data.series import SPLITS, TimeSeries, list_series, load_series, 
 
 EXPECTED = {
     # name: (rows per split, first validation time, first test time, columns)
-    "electricity": ((11664, 2928, 2928), "2014-09-01 00:00", "2014-11-01 00:00",
-                    ("demand_gw", "temperature_c", "workday")),
-    "sp500": ((15097, 1258, 991), "2010-01-04", "2015-01-02", ("open", "high", "low", "close", "volume")),
+    "electricity": (
+        (11664, 2928, 2928),
+        "2014-09-01 00:00",
+        "2014-11-01 00:00",
+        ("demand_gw", "temperature_c", "workday"),
+    ),
+    "sp500": (
+        (15097, 1258, 991),
+        "2010-01-04",
+        "2015-01-02",
+        ("open", "high", "low", "close", "volume"),
+    ),
     "sunspots": ((2412, 360, 405), "1950-01-01", "1980-01-01", ("sunspots",)),
-    "weather": ((731, 365, 365), "2014-01-01", "2015-01-01",
-                ("precipitation_mm", "temp_max_c", "temp_min_c", "wind_ms")),
+    "weather": (
+        (731, 365, 365),
+        "2014-01-01",
+        "2015-01-01",
+        ("precipitation_mm", "temp_max_c", "temp_min_c", "wind_ms"),
+    ),
 }
 
 
@@ -85,10 +98,14 @@ def test_normalise_round_trips(loaded):
     assert list(frame.columns) == list(data.test.columns)
     assert (frame["weather"] == data.test["weather"]).all()  # the text column is left alone
     back = data.denormalise(frame)
-    np.testing.assert_allclose(back[list(data.columns)].to_numpy(float), data.test[list(data.columns)].to_numpy(float))
+    np.testing.assert_allclose(
+        back[list(data.columns)].to_numpy(float), data.test[list(data.columns)].to_numpy(float)
+    )
     x = data.arrays(["temp_max_c", "wind_ms"])["validation"]  # (365, 2)
     raw = data.denormalise(x, ["temp_max_c", "wind_ms"])
-    np.testing.assert_allclose(raw, data.validation[["temp_max_c", "wind_ms"]].to_numpy(), atol=1e-4)
+    np.testing.assert_allclose(
+        raw, data.validation[["temp_max_c", "wind_ms"]].to_numpy(), atol=1e-4
+    )
     one = data.denormalise(x[:, 0], "temp_max_c")  # (365,)
     np.testing.assert_allclose(one, data.validation["temp_max_c"].to_numpy(), atol=1e-4)
     series = data.normalise(data.train["wind_ms"])
@@ -145,7 +162,7 @@ def _autoregression(data, column, width, split="validation"):
     inputs, targets = make_windows(arrays[split], width)
     y = targets[:, 0]  # (m,)
     forecast = np.c_[inputs[:, :, 0], np.ones(len(inputs))] @ coef  # (m,)
-    return (np.mean((forecast - y) ** 2), np.mean((inputs[:, -1, 0] - y) ** 2), np.mean(y ** 2))
+    return (np.mean((forecast - y) ** 2), np.mean((inputs[:, -1, 0] - y) ** 2), np.mean(y**2))
 
 
 def test_electricity_autoregression_beats_persistence_and_mean(loaded):
@@ -170,7 +187,9 @@ def test_sp500_is_close_to_a_random_walk(loaded):
 def test_corrupted_and_missing_series_files_are_refused(data_copy):
     root = data_copy("series/weather.csv")
     target = root / "series/weather.csv"
-    expected = json.loads((root / "MANIFEST.json").read_text())["files"]["series/weather.csv"]["sha256"]
+    expected = json.loads((root / "MANIFEST.json").read_text())["files"]["series/weather.csv"][
+        "sha256"
+    ]
     text = target.read_text().replace("2015-12-31,0.0", "2015-12-31,9.9")  # one altered value
     target.write_text(text)
     actual = hashlib.sha256(text.encode()).hexdigest()
@@ -183,4 +202,6 @@ def test_corrupted_and_missing_series_files_are_refused(data_copy):
     target.unlink()
     with pytest.raises(DataFileError, match="missing") as info:
         load_series("weather")
-    assert expected in str(info.value) and "python datasets/prepare/build.py series" in str(info.value)
+    assert expected in str(info.value) and "python datasets/prepare/build.py series" in str(
+        info.value
+    )

@@ -58,12 +58,16 @@ def pairs():
 def test_shakespeare_splits_are_whole_plays_of_the_documented_size(shakespeare):
     assert set(shakespeare) == set(SPLITS)
     assert {k: len(v) for k, v in shakespeare.items()} == {
-        "train": 3_845_906, "validation": 445_521, "test": 490_580,
+        "train": 3_845_906,
+        "validation": 445_521,
+        "test": 490_580,
     }
     plays = load_shakespeare_plays()
     assert len(plays) == 38
     assert len({p["play"] for p in plays}) == 38
-    held_out = {s: sorted(p["title"] for p in plays if p["split"] == s) for s in ("validation", "test")}
+    held_out = {
+        s: sorted(p["title"] for p in plays if p["split"] == s) for s in ("validation", "test")
+    }
     assert held_out == {
         "validation": ["Julius Caesar", "Much Ado About Nothing", "Richard II", "The Tempest"],
         "test": ["A Winter's Tale", "Henry V", "Macbeth", "Twelfth Night"],
@@ -142,7 +146,9 @@ def test_reviews_naive_bayes_beats_majority(reviews):
     log_word = np.log(counts / counts.sum(axis=1, keepdims=True))  # (2, vocab)
     log_prior = np.log(np.bincount(labels) / len(labels))  # (2,)
     test_texts, test_labels = reviews["test"]
-    scores = np.stack([log_word[:, vocab.encode(t)].sum(axis=1) + log_prior for t in test_texts])  # (n, 2)
+    scores = np.stack(
+        [log_word[:, vocab.encode(t)].sum(axis=1) + log_prior for t in test_texts]
+    )  # (n, 2)
     accuracy = (scores.argmax(axis=1) == test_labels).mean()
     majority = (test_labels == np.bincount(labels).argmax()).mean()
     assert 0.5 < majority < 0.55
@@ -153,7 +159,11 @@ def test_reviews_naive_bayes_beats_majority(reviews):
 
 
 def test_number_translation_splits_partition_the_numbers(numbers):
-    assert {s: len(numbers[s].numbers) for s in SPLITS} == {"train": 8000, "validation": 1000, "test": 1000}
+    assert {s: len(numbers[s].numbers) for s in SPLITS} == {
+        "train": 8000,
+        "validation": 1000,
+        "test": 1000,
+    }
     sets = [set(numbers[s].numbers.tolist()) for s in SPLITS]
     assert sets[0] | sets[1] | sets[2] == set(range(10_000))
     assert not (sets[0] & sets[1] or sets[0] & sets[2] or sets[1] & sets[2])
@@ -162,7 +172,12 @@ def test_number_translation_splits_partition_the_numbers(numbers):
         assert isinstance(part, NumberPairs)
         assert part.numbers.dtype == np.int64
         assert np.all(np.diff(part.numbers) > 0)
-        assert len(part.english) == len(part.german) == len(part.german_tokens) == len(part.english_tokens)
+        assert (
+            len(part.english)
+            == len(part.german)
+            == len(part.german_tokens)
+            == len(part.english_tokens)
+        )
 
 
 def test_number_translation_content(numbers):
@@ -202,7 +217,9 @@ def _dice_dictionary(sources, targets, top=1):
 
 def test_number_translation_word_dictionary_translates_held_out_numbers(numbers):
     train, test = numbers["train"], numbers["test"]
-    table = _dice_dictionary([e.split() for e in train.english_tokens], [g.split() for g in train.german_tokens])
+    table = _dice_dictionary(
+        [e.split() for e in train.english_tokens], [g.split() for g in train.german_tokens]
+    )
     assert table["forty"] == ["vierzig"] and table["thousand"] == ["tausend"]
     hits = 0
     for en, de in zip(test.english_tokens, test.german_tokens, strict=True):
@@ -223,7 +240,11 @@ def _key(sentence):
 
 
 def test_sentence_pairs_sizes_and_no_sentence_in_two_splits(pairs):
-    assert {s: len(pairs[s].de) for s in SPLITS} == {"train": 12_037, "validation": 1_509, "test": 1_582}
+    assert {s: len(pairs[s].de) for s in SPLITS} == {
+        "train": 12_037,
+        "validation": 1_509,
+        "test": 1_582,
+    }
     for side in ("de", "en"):
         seen = {}
         for s in SPLITS:
@@ -244,7 +265,9 @@ def test_sentence_pairs_max_words_filters_within_fixed_splits(pairs):
     for s in SPLITS:
         assert 0 < len(short[s].de) < len(pairs[s].de)
         assert set(zip(*short[s], strict=True)) <= set(zip(*pairs[s], strict=True))
-        assert all(len(d.split()) <= 6 and len(e.split()) <= 6 for d, e in zip(*short[s], strict=True))
+        assert all(
+            len(d.split()) <= 6 and len(e.split()) <= 6 for d, e in zip(*short[s], strict=True)
+        )
     with pytest.raises(ValueError, match="max_words"):
         load_sentence_pairs(max_words=0)
 
@@ -355,7 +378,11 @@ def test_vocabulary_reserved_ids_order_and_round_trip():
     assert len(Vocabulary.from_texts(["a b c d e"], level="word", max_size=6)) == 6
     assert Vocabulary.from_texts(["A a"], level="word", lower=True).tokens[4:] == ["a"]
     ws = Vocabulary.from_texts(["drei hundert zwei und vierzig"], level="word", whitespace=True)
-    assert ws.encode("zwei und drei").tolist() == [ws.token_to_id("zwei"), ws.token_to_id("und"), ws.token_to_id("drei")]
+    assert ws.encode("zwei und drei").tolist() == [
+        ws.token_to_id("zwei"),
+        ws.token_to_id("und"),
+        ws.token_to_id("drei"),
+    ]
 
 
 def test_vocabulary_errors_name_the_argument():
@@ -378,7 +405,9 @@ def test_pad_sequences_values_and_mask():
     padded, mask = pad_sequences([[5, 6, 7], [8], []])
     assert padded.tolist() == [[5, 6, 7], [8, 0, 0], [0, 0, 0]]
     assert mask.tolist() == [[True] * 3, [True, False, False], [False] * 3]
-    padded, mask = pad_sequences([[1, 2, 3, 4], [9]], maxlen=2, padding="pre", truncating="pre", value=-1)
+    padded, mask = pad_sequences(
+        [[1, 2, 3, 4], [9]], maxlen=2, padding="pre", truncating="pre", value=-1
+    )
     assert padded.tolist() == [[3, 4], [-1, 9]]
     assert mask.tolist() == [[True, True], [False, True]]
     padded, _ = pad_sequences([[1, 2, 3]], maxlen=2)
@@ -387,5 +416,3 @@ def test_pad_sequences_values_and_mask():
         pad_sequences([[1]], padding="middle")
     with pytest.raises(ValueError, match="maxlen"):
         pad_sequences([[1]], maxlen=-1)
-
-

@@ -41,7 +41,9 @@ def test_importing_the_module_does_not_import_tfds():
         "assert 'tensorflow_datasets' not in sys.modules and 'tensorflow' not in sys.modules; "
         "print(sorted(m.TFDS_DATASETS))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "['imdb_reviews', 'tiny_shakespeare']" in result.stdout
 
@@ -64,7 +66,9 @@ def test_unknown_name_and_bad_arguments():
     ],
     ids=["imdb", "tiny_shakespeare", "load_tfds"],
 )
-def test_without_download_a_missing_set_raises_at_once(tfds, tmp_path, no_network, monkeypatch, call):
+def test_without_download_a_missing_set_raises_at_once(
+    tfds, tmp_path, no_network, monkeypatch, call
+):
     downloads = []
     monkeypatch.setattr(
         tfds.core.DatasetBuilder,
@@ -112,7 +116,9 @@ def test_prepared_set_loads_without_download(tfds, tmp_path, no_network, monkeyp
         builder_cls = tfds.core.DatasetBuilder
         monkeypatch.setattr(builder_cls, "is_prepared", lambda self: True)
         monkeypatch.setattr(builder_cls, "download_and_prepare", must_not_download)
-        ds = course_tfds.load_tfds("imdb_reviews", "test", data_dir=str(tmp_path), as_supervised=True)
+        ds = course_tfds.load_tfds(
+            "imdb_reviews", "test", data_dir=str(tmp_path), as_supervised=True
+        )
         examples = list(tfds.as_numpy(ds))
     assert len(examples) == 3
     text, label = examples[0]

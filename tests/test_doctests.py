@@ -20,8 +20,14 @@ MODULES = sorted(
 
 
 def test_every_module_is_collected():
-    assert {"rnncourse.ctc", "rnncourse.seq2seq", "rnncourse.plotting", "rnncourse.checks",
-            "rnncourse.runner", "rnncourse.data.text"} <= set(MODULES)
+    assert {
+        "rnncourse.ctc",
+        "rnncourse.seq2seq",
+        "rnncourse.plotting",
+        "rnncourse.checks",
+        "rnncourse.runner",
+        "rnncourse.data.text",
+    } <= set(MODULES)
     assert set(EXAMPLES_AT_LEAST) <= set(MODULES)
 
 

@@ -8,7 +8,9 @@ from rnncourse import doctor
 
 @pytest.mark.slow
 def test_doctor_passes_here():
-    out = subprocess.run([sys.executable, "-m", "rnncourse", "doctor"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "rnncourse", "doctor"], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "ok   tensorflow" in out.stdout and "data sets" in out.stdout
     assert "All checks passed" in out.stdout
@@ -24,20 +26,26 @@ def test_doctor_checks_every_runtime_requirement():
 @pytest.mark.slow
 def test_doctor_fails_with_advice_when_data_is_broken(tmp_path):
     env = {"RNNCOURSE_DATA": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-m", "rnncourse", "doctor"], capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-m", "rnncourse", "doctor"], capture_output=True, text=True, env=env
+    )
     assert out.returncode == 1
     assert "FAIL data sets" in out.stdout and "has no MANIFEST.json" in out.stdout
     assert "1 check(s) failed: data sets" in out.stdout
 
 
 def test_unknown_command_is_refused():
-    out = subprocess.run([sys.executable, "-m", "rnncourse", "train"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "rnncourse", "train"], capture_output=True, text=True
+    )
     assert out.returncode == 2 and "invalid choice: 'train'" in out.stderr
 
 
 def test_lab_command_builds_the_right_jupyter_call(monkeypatch):
     calls = []
-    monkeypatch.setattr(doctor.importlib, "import_module", lambda name: None)  # as if JupyterLab were installed
+    monkeypatch.setattr(
+        doctor.importlib, "import_module", lambda name: None
+    )  # as if JupyterLab were installed
     monkeypatch.setattr(doctor.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
     assert doctor.lab_main(["--no-browser"]) == 0
     cmd, env = calls[0]

@@ -1,6 +1,5 @@
 """Tests for rnncourse.forecast: naive baselines, the linear forecaster and the metrics."""
 
-
 import numpy as np
 import pytest
 
@@ -35,11 +34,16 @@ def test_seasonal_naive_is_exact_on_a_periodic_series():
 
 def test_seasonal_naive_indexes_one_season_back():
     x = np.arange(10.0)[None, :]  # one window 0..9
-    np.testing.assert_array_equal(seasonal_naive_forecast(x, season=4, horizon=3), [[6.0, 7.0, 8.0]])
+    np.testing.assert_array_equal(
+        seasonal_naive_forecast(x, season=4, horizon=3), [[6.0, 7.0, 8.0]]
+    )
     # beyond one season the last season repeats
-    np.testing.assert_array_equal(seasonal_naive_forecast(x, season=3, horizon=5), [[7, 8, 9, 7, 8]])
-    np.testing.assert_array_equal(seasonal_naive_forecast(x, season=1, horizon=2),
-                                  persistence_forecast(x, 2))
+    np.testing.assert_array_equal(
+        seasonal_naive_forecast(x, season=3, horizon=5), [[7, 8, 9, 7, 8]]
+    )
+    np.testing.assert_array_equal(
+        seasonal_naive_forecast(x, season=1, horizon=2), persistence_forecast(x, 2)
+    )
 
 
 def test_bad_arguments_name_the_argument():
@@ -48,7 +52,10 @@ def test_bad_arguments_name_the_argument():
         seasonal_naive_forecast(x, season=6, horizon=1)
     with pytest.raises(ValueError, match="horizon must be a positive integer, got horizon=0"):
         persistence_forecast(x, 0)
-    with pytest.raises(ValueError, match=r"column must be an integer from -2 to 1 \(an index into 2 features\), got column=2"):
+    with pytest.raises(
+        ValueError,
+        match=r"column must be an integer from -2 to 1 \(an index into 2 features\), got column=2",
+    ):
         persistence_forecast(np.zeros((3, 5, 2)), 1, column=2)
     with pytest.raises(ValueError, match="inputs must have shape"):
         persistence_forecast(np.zeros(5), 1)

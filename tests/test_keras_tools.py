@@ -18,18 +18,31 @@ def keras_windows(array, input_width, horizon, stride, target_column=None):
     targets = array[input_width:] if target_column is None else array[input_width:, target_column]
     as_array = lambda ds: np.stack(list(ds.as_numpy_iterator()))  # noqa: E731
     inputs = keras.utils.timeseries_dataset_from_array(
-        array[:-horizon], None, sequence_length=input_width, sequence_stride=stride, batch_size=None)
+        array[:-horizon], None, sequence_length=input_width, sequence_stride=stride, batch_size=None
+    )
     following = keras.utils.timeseries_dataset_from_array(
-        targets, None, sequence_length=horizon, sequence_stride=stride, batch_size=None)
+        targets, None, sequence_length=horizon, sequence_stride=stride, batch_size=None
+    )
     return as_array(inputs), as_array(following)
 
 
-@pytest.mark.parametrize("input_width,horizon,stride,target_column", [
-    (4, 2, 2, 0), (7, 1, 1, 2), (5, 3, 4, None), (48, 48, 2, 0), (1, 1, 3, 1),
-])
-def test_make_windows_matches_timeseries_dataset_from_array(input_width, horizon, stride, target_column):
+@pytest.mark.parametrize(
+    "input_width,horizon,stride,target_column",
+    [
+        (4, 2, 2, 0),
+        (7, 1, 1, 2),
+        (5, 3, 4, None),
+        (48, 48, 2, 0),
+        (1, 1, 3, 1),
+    ],
+)
+def test_make_windows_matches_timeseries_dataset_from_array(
+    input_width, horizon, stride, target_column
+):
     series = np.random.default_rng(0).normal(size=(203, 3)).astype("float32")  # (time, features)
-    inputs, targets = data.make_windows(series, input_width, horizon, stride, target_column=target_column)
+    inputs, targets = data.make_windows(
+        series, input_width, horizon, stride, target_column=target_column
+    )
     keras_inputs, keras_targets = keras_windows(series, input_width, horizon, stride, target_column)
     np.testing.assert_array_equal(inputs, keras_inputs)  # (n, input_width, features)
     np.testing.assert_array_equal(targets, keras_targets)  # (n, horizon) or (n, horizon, features)
@@ -46,15 +59,21 @@ def test_make_windows_of_a_1d_series_matches_keras():
 @pytest.mark.parametrize("temperature", [0.2, 0.5, 1.0, 1.5, 4.0])
 def test_softmax_with_temperature_matches_keras_softmax(temperature):
     logits = np.random.default_rng(1).normal(scale=3.0, size=(6, 11))  # (batch, vocab)
-    expected = keras.ops.convert_to_numpy(keras.ops.softmax(logits / temperature))  # what notebook 06 uses
-    np.testing.assert_allclose(textgen.softmax_with_temperature(logits, temperature), expected, atol=1e-6)
+    expected = keras.ops.convert_to_numpy(
+        keras.ops.softmax(logits / temperature)
+    )  # what notebook 06 uses
+    np.testing.assert_allclose(
+        textgen.softmax_with_temperature(logits, temperature), expected, atol=1e-6
+    )
 
 
 def test_temperature_sampling_with_keras_random_categorical():
     """Notebook 06's sampler: keras.random.categorical(logits / T) draws from softmax(logits / T)."""
     logits = np.log(np.array([[0.6, 0.3, 0.1, 1e-12]]))  # (1, vocab)
     temperature = 0.5
-    draws = keras.random.categorical(np.repeat(logits, 20_000, axis=0) / temperature, 1, seed=0)  # (20000, 1)
+    draws = keras.random.categorical(
+        np.repeat(logits, 20_000, axis=0) / temperature, 1, seed=0
+    )  # (20000, 1)
     freq = np.bincount(keras.ops.convert_to_numpy(draws)[:, 0], minlength=4) / 20_000
     expected = textgen.softmax_with_temperature(logits[0], temperature)  # [0.78, 0.20, 0.02, 0]
     np.testing.assert_allclose(freq, expected, atol=0.015)  # about 5 standard errors
@@ -70,7 +89,9 @@ def test_log_mel_matches_tf_signal():
     features, frames = data.log_mel(clips, 8000, n_mels=40)  # (3, frames, 40), (3,)
     mel = tf.signal.linear_to_mel_weight_matrix(40, 129, 8000, 20.0, 4000.0)  # (129, 40)
     for clip, feats, n in zip(clips, features, frames, strict=True):
-        power = tf.abs(tf.signal.stft(clip, 200, 80, 256)) ** 2  # (frames, 129), periodic Hann window
+        power = (
+            tf.abs(tf.signal.stft(clip, 200, 80, 256)) ** 2
+        )  # (frames, 129), periodic Hann window
         expected = np.log(keras.ops.convert_to_numpy(power @ mel) + 1e-6)  # (frames, 40)
         assert n == len(expected)
         np.testing.assert_allclose(feats[:n], expected, atol=2e-3)
@@ -82,7 +103,9 @@ def test_mingru_matches_keras_associative_scan(mode):
     """MinGRU's hand-written scan (notebook 12's lesson) gives keras.ops.associative_scan's states."""
     from rnncourse.layers import MinGRU
 
-    x = np.random.default_rng(5).normal(size=(3, 37, 4)).astype("float32")  # (batch, time, features)
+    x = (
+        np.random.default_rng(5).normal(size=(3, 37, 4)).astype("float32")
+    )  # (batch, time, features)
     layer = MinGRU(6, return_sequences=True, mode=mode, bias_initializer="random_normal")
     h = keras.ops.convert_to_numpy(layer(x))  # (batch, time, units)
     kernel, bias = layer.get_weights()

@@ -42,7 +42,9 @@ def test_min_goal_for_losses():
 
 
 @pytest.mark.parametrize("goal", ["max", "min"])
-@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, np.float32("nan"), np.float64("inf")])
+@pytest.mark.parametrize(
+    "value", [math.nan, math.inf, -math.inf, np.float32("nan"), np.float64("inf")]
+)
 def test_non_finite_value_is_rejected_for_both_goals(goal, value):
     # inf >= bound and -inf <= bound would pass a plain comparison: both must fail.
     with pytest.raises(ValueError, match=r"'metric': the value is .*not a finite number"):
@@ -68,7 +70,9 @@ def test_a_string_or_several_numbers_is_not_a_measurement(value):
 
 
 def test_numpy_and_size_one_values_are_measurements(capsys):
-    check_outcome("acc", np.float32(0.93), bound=np.int64(0), baseline=np.float64(0.5), margin=np.float32(0.1))
+    check_outcome(
+        "acc", np.float32(0.93), bound=np.int64(0), baseline=np.float64(0.5), margin=np.float32(0.1)
+    )
     check_outcome("acc", np.array([0.93]), bound=0.9)
     assert capsys.readouterr().out.count("OK acc") == 2
 
@@ -83,7 +87,10 @@ def test_numpy_and_size_one_values_are_measurements(capsys):
         ({"bound": math.nan}, "bound=...\\) must be a finite number, got bound=nan"),
         ({"bound": True}, "got the bool bound=True"),
         ({"baseline": -math.inf}, "baseline=...\\) must be a finite number, got baseline=-inf"),
-        ({"baseline": 0.5, "margin": math.nan}, "margin=...\\) must be a finite number, got margin=nan"),
+        (
+            {"baseline": 0.5, "margin": math.nan},
+            "margin=...\\) must be a finite number, got margin=nan",
+        ),
     ],
 )
 def test_bad_arguments_are_named(kwargs, message):

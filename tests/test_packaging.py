@@ -41,7 +41,9 @@ def test_environment_yml_derives_from_pyproject():
         "environment.yml's pip: section should hold only `-e .[test,lab]` (pip reads the "
         f"dependencies from pyproject.toml), got {pip_lists}"
     )
-    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
     assert {"test", "lab"} <= set(extras)
     pythons = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
     # an exact minor version TensorFlow has wheels for (conda-forge's newest may not)
@@ -83,9 +85,15 @@ def test_no_exact_pins_and_floors_admit_colab():
 # Top-level modules a notebook or the learner's part of the package may import,
 # and the distribution that provides each (the standard library aside).
 _MODULE_TO_DIST = {
-    "tensorflow": "tensorflow", "keras": "keras", "numpy": "numpy",
-    "matplotlib": "matplotlib", "pandas": "pandas", "IPython": "ipython",
-    "packaging": "packaging", "sacrebleu": "sacrebleu", "rnncourse": None,
+    "tensorflow": "tensorflow",
+    "keras": "keras",
+    "numpy": "numpy",
+    "matplotlib": "matplotlib",
+    "pandas": "pandas",
+    "IPython": "ipython",
+    "packaging": "packaging",
+    "sacrebleu": "sacrebleu",
+    "rnncourse": None,
 }
 # Modules only the runner, the TFDS loaders and the doctor's lab launcher import.
 _EXTRA_MODULES = {"rnncourse/runner.py", "rnncourse/report.py", "rnncourse/data/tfds.py"}
@@ -101,7 +109,9 @@ def test_learner_dependencies_are_what_the_notebooks_and_package_import():
     found = set()
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cells = json.loads(path.read_text())["cells"]
-        found |= _imports("\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code"))
+        found |= _imports(
+            "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        )
     for path in sorted((ROOT / "rnncourse").rglob("*.py")):
         if str(path.relative_to(ROOT)) not in _EXTRA_MODULES:
             for node in ast.walk(ast.parse(path.read_text())):
@@ -112,7 +122,9 @@ def test_learner_dependencies_are_what_the_notebooks_and_package_import():
     # jax: imported only when a learner picks the JAX backend (KERAS_BACKEND=jax)
     third_party = {m for m in found if m not in sys.stdlib_module_names} - {"jax"}
     unknown = sorted(third_party - set(_MODULE_TO_DIST))
-    assert not unknown, f"imported but not declared for learners: {unknown}; add them to dependencies"
+    assert not unknown, (
+        f"imported but not declared for learners: {unknown}; add them to dependencies"
+    )
     needed = {_MODULE_TO_DIST[m] for m in third_party} - {None}
     declared = {name for name, _ in _learner_requirements()}
     assert needed == declared, (

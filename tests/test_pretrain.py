@@ -23,7 +23,9 @@ def test_short_run_records_every_pass(short_run):
     assert record["parameters"] == model.count_params()
     assert record["train_characters"] == 4000
     assert {"platform", "cpus", "device"} <= set(record["machine"])
-    assert record["history"][-1]["validation_nats"] < np.log(73)  # learnt something: below the uniform guess
+    assert record["history"][-1]["validation_nats"] < np.log(
+        73
+    )  # learnt something: below the uniform guess
 
 
 def test_saved_weights_reload_with_the_same_bytes_and_outputs(short_run):
@@ -37,8 +39,9 @@ def test_saved_weights_reload_with_the_same_bytes_and_outputs(short_run):
     loaded = pretrain.build_char_model(73, 8, 16)
     loaded.load_weights(first)
     x = np.arange(4, 24).reshape(2, 10)
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(x)),
-                               keras.ops.convert_to_numpy(model(x)), atol=1e-6)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(model(x)), atol=1e-6
+    )
 
 
 def test_command_line_rejects_bad_epochs(capsys):

@@ -75,12 +75,14 @@ def table_step(table):
 
 
 def test_beam_search_finds_what_greedy_misses():
-    table = np.array([
-        [1e-9, 1e-9, 0.6, 0.4],  # after START: token 2 looks best
-        [1.0, 1e-9, 1e-9, 1e-9],
-        [1e-9, 0.55, 0.45, 1e-9],  # after 2: the end is only 0.55 likely
-        [1e-9, 1.0, 1e-9, 1e-9],  # after 3: the end is certain
-    ])
+    table = np.array(
+        [
+            [1e-9, 1e-9, 0.6, 0.4],  # after START: token 2 looks best
+            [1.0, 1e-9, 1e-9, 1e-9],
+            [1e-9, 0.55, 0.45, 1e-9],  # after 2: the end is only 0.55 likely
+            [1e-9, 1.0, 1e-9, 1e-9],  # after 3: the end is certain
+        ]
+    )
     kwargs = dict(start_id=START, end_id=END, max_length=3)
     greedy, greedy_score = greedy_decode(table_step(table), np.zeros((1, 1)), **kwargs)
     beam, beam_score = beam_search(table_step(table), np.zeros((1, 1)), beam_width=2, **kwargs)
@@ -106,8 +108,12 @@ def test_wide_beam_equals_exhaustive_search(seed):
     model = TinyRNN(vocab=vocab, seed=seed)
     # A beam as wide as all prefixes of length max_length - 1 misses nothing.
     sequences, scores = beam_search(
-        model.step, model.initial_states(), start_id=START, end_id=END,
-        max_length=max_length, beam_width=vocab ** (max_length - 1),
+        model.step,
+        model.initial_states(),
+        start_id=START,
+        end_id=END,
+        max_length=max_length,
+        beam_width=vocab ** (max_length - 1),
     )
     for row in range(model.batch):
         best, best_score = exhaustive_best(model, row, max_length, vocab)
@@ -118,8 +124,13 @@ def test_wide_beam_equals_exhaustive_search(seed):
 def test_returned_scores_are_the_sequences_log_probs_best_first():
     model = TinyRNN(vocab=6, seed=4)
     sequences, scores = beam_search(
-        model.step, model.initial_states(), start_id=START, end_id=END,
-        max_length=5, beam_width=3, return_all=True,
+        model.step,
+        model.initial_states(),
+        start_id=START,
+        end_id=END,
+        max_length=5,
+        beam_width=3,
+        return_all=True,
     )
     assert sequences.shape == (model.batch, 3, 5) and scores.shape == (model.batch, 3)
     assert np.all(np.diff(scores, axis=1) <= 1e-12)
@@ -128,8 +139,11 @@ def test_returned_scores_are_the_sequences_log_probs_best_first():
             expected = model.sequence_log_prob(row, strip(sequences[row, beam]))
             np.testing.assert_allclose(scores[row, beam], expected)
         greedy, greedy_score = greedy_decode(
-            model.step, {k: v[row : row + 1] for k, v in model.initial_states().items()},
-            start_id=START, end_id=END, max_length=5,
+            model.step,
+            {k: v[row : row + 1] for k, v in model.initial_states().items()},
+            start_id=START,
+            end_id=END,
+            max_length=5,
         )
         assert scores[row, 0] >= greedy_score[0] - 1e-12  # beam never does worse here
         np.testing.assert_allclose(greedy_score[0], model.sequence_log_prob(row, strip(greedy[0])))
@@ -148,20 +162,23 @@ def test_batch_elements_are_decoded_independently():
 def test_tokens_after_the_end_are_padding():
     model = TinyRNN(vocab=5, seed=6)
     for decode in (greedy_decode, beam_search):
-        sequences, _ = decode(model.step, model.initial_states(), start_id=START, end_id=END,
-                              max_length=8, pad_id=4)
+        sequences, _ = decode(
+            model.step, model.initial_states(), start_id=START, end_id=END, max_length=8, pad_id=4
+        )
         for seq in sequences.tolist():
             if END in seq:
                 assert all(t == 4 for t in seq[seq.index(END) + 1 :])
 
 
 # [END]: log 0.5 = -0.69 in one token; [2, 3, END]: log 0.36 = -1.02 in three
-SHORT_OR_LONG = np.array([
-    [1e-9, 0.5, 0.5, 1e-9],  # START: end at once, or token 2
-    [1.0, 1e-9, 1e-9, 1e-9],
-    [1e-9, 0.2, 1e-9, 0.8],  # after 2: mostly 3
-    [1e-9, 0.9, 0.1, 1e-9],  # after 3: end
-])
+SHORT_OR_LONG = np.array(
+    [
+        [1e-9, 0.5, 0.5, 1e-9],  # START: end at once, or token 2
+        [1.0, 1e-9, 1e-9, 1e-9],
+        [1e-9, 0.2, 1e-9, 0.8],  # after 2: mostly 3
+        [1e-9, 0.9, 0.1, 1e-9],  # after 3: end
+    ]
+)
 
 
 def test_length_penalty_trades_total_for_per_token_probability():
@@ -187,13 +204,21 @@ def test_wide_beam_with_length_penalty_equals_exhaustive_search(seed, form, alph
     vocab, max_length = 4, 3
     model = TinyRNN(vocab=vocab, seed=seed)
     sequences, scores = beam_search(
-        model.step, model.initial_states(), start_id=START, end_id=END, max_length=max_length,
-        beam_width=vocab ** (max_length - 1), length_penalty=alpha, length_form=form,
+        model.step,
+        model.initial_states(),
+        start_id=START,
+        end_id=END,
+        max_length=max_length,
+        beam_width=vocab ** (max_length - 1),
+        length_penalty=alpha,
+        length_form=form,
     )
     for row in range(model.batch):
         best, best_score = exhaustive_best(model, row, max_length, vocab, divisor)
         assert strip(sequences[row]) == best
-        np.testing.assert_allclose(scores[row], best_score)  # the score is still the log-probability
+        np.testing.assert_allclose(
+            scores[row], best_score
+        )  # the score is still the log-probability
 
 
 def test_gnmt_length_penalty_is_milder_than_dividing_by_the_length():
@@ -201,7 +226,9 @@ def test_gnmt_length_penalty_is_milder_than_dividing_by_the_length():
     kwargs = dict(start_id=START, end_id=END, max_length=4, beam_width=2)
 
     def pick(alpha, form):
-        seqs, _ = beam_search(table_step(table), np.zeros((1, 1)), length_penalty=alpha, length_form=form, **kwargs)
+        seqs, _ = beam_search(
+            table_step(table), np.zeros((1, 1)), length_penalty=alpha, length_form=form, **kwargs
+        )
         return strip(seqs[0])
 
     assert pick(1.0, "power") == [2, 3, END]  # -1.02 / 3 > -0.69 / 1
@@ -244,7 +271,9 @@ def test_from_logits_matches_log_probabilities():
     kwargs = dict(start_id=START, end_id=END, max_length=5)
     for decode, extra in ((greedy_decode, {}), (beam_search, {"beam_width": 3})):
         a, a_scores = decode(model.step, model.initial_states(), **kwargs, **extra)
-        b, b_scores = decode(logits_step, model.initial_states(), from_logits=True, **kwargs, **extra)
+        b, b_scores = decode(
+            logits_step, model.initial_states(), from_logits=True, **kwargs, **extra
+        )
         np.testing.assert_array_equal(a, b)
         np.testing.assert_allclose(a_scores, b_scores)
 

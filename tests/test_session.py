@@ -22,7 +22,9 @@ def test_setup_seeds_and_reports(capsys):
     rnncourse.setup(seed=7, quiet=False, verbose=False)
     b = (np.random.rand(3), keras.random.uniform((3,)))
     np.testing.assert_array_equal(a[0], b[0])
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(a[1]), keras.ops.convert_to_numpy(b[1]))
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(a[1]), keras.ops.convert_to_numpy(b[1])
+    )
     assert info["seed"] == 7 and info["device"].startswith(("CPU", "GPU"))
     assert "seed 7" in capsys.readouterr().out
 
@@ -35,9 +37,15 @@ def test_bad_seed_is_named(seed):
 
 @pytest.mark.slow
 def test_fresh_process_setup_prints_nothing_on_stderr():
-    env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")
+    }
     code = "import rnncourse; rnncourse.setup(0); import keras; keras.layers.LSTM(2)(keras.ops.ones((1, 3, 2)))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
     assert out.stderr.strip() == "", out.stderr
     assert "device: CPU" in out.stdout or "device: GPU" in out.stdout
 
@@ -53,7 +61,9 @@ def test_setup_after_tensorflow_import_warns_once_not_on_rerun():
         "    rnncourse.setup(0, verbose=False)\n"
         "print(sum('after TensorFlow was imported' in str(x.message) for x in w))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
     assert out.stdout.strip().endswith("1")
 
 

@@ -66,7 +66,10 @@ def executed_notebook(outputs=True):
             ),
             nbformat.v4.new_output(  # what check_outcome displays: its line and its record
                 "display_data",
-                data={"text/plain": f"OK {OUTCOME}: 0.97 (>= 0.9)", OUTCOME_MIME: {"name": OUTCOME}},
+                data={
+                    "text/plain": f"OK {OUTCOME}: 0.97 (>= 0.9)",
+                    OUTCOME_MIME: {"name": OUTCOME},
+                },
             ),
         ]
     return nb

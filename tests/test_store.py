@@ -21,7 +21,10 @@ def tiny_store(tmp_path, monkeypatch):
     (tmp_path / "toy" / "a.txt").write_text("hello\n")
     (tmp_path / "toy" / "b.csv").write_text("x,y\n1,2\n")
     files = {
-        f"toy/{n}": {"sha256": file_sha256(tmp_path / "toy" / n), "size": (tmp_path / "toy" / n).stat().st_size}
+        f"toy/{n}": {
+            "sha256": file_sha256(tmp_path / "toy" / n),
+            "size": (tmp_path / "toy" / n).stat().st_size,
+        }
         for n in ("a.txt", "b.csv")
     }
     (tmp_path / "MANIFEST.json").write_text(json.dumps({"files": files}))
@@ -41,10 +44,14 @@ def test_manifest_lists_every_data_file_and_nothing_else():
     on_disk = {
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.is_file() and p.suffix != ".md" and p.relative_to(root).parts[0] not in {"prepare", "MANIFEST.json"}
+        if p.is_file()
+        and p.suffix != ".md"
+        and p.relative_to(root).parts[0] not in {"prepare", "MANIFEST.json"}
         and "__pycache__" not in p.parts
     }
-    assert listed == on_disk, f"not in manifest: {sorted(on_disk - listed)}; missing: {sorted(listed - on_disk)}"
+    assert listed == on_disk, (
+        f"not in manifest: {sorted(on_disk - listed)}; missing: {sorted(listed - on_disk)}"
+    )
 
 
 def test_datasets_stay_under_40_mb():
@@ -62,7 +69,10 @@ def test_missing_file_names_file_hash_and_fix(tiny_store):
         data_path("toy/a.txt")
     msg = str(err.value)
     assert "toy/a.txt is missing" in msg and "expected sha256" in msg
-    assert "python datasets/prepare/build.py toy" in msg and "git checkout -- datasets/toy/a.txt" in msg
+    assert (
+        "python datasets/prepare/build.py toy" in msg
+        and "git checkout -- datasets/toy/a.txt" in msg
+    )
 
 
 def test_corrupted_file_names_both_hashes(tiny_store):
@@ -113,6 +123,11 @@ def test_build_manifest_is_deterministic(tmp_path):
     """build.py --manifest rewrites the committed manifest byte for byte."""
     copy = tmp_path / "datasets"
     shutil.copytree(ROOT / "datasets", copy)
-    subprocess.run([sys.executable, str(copy / "prepare" / "build.py"), "--manifest"], check=True,
-                   capture_output=True)
-    assert (copy / "MANIFEST.json").read_bytes() == (ROOT / "datasets" / "MANIFEST.json").read_bytes()
+    subprocess.run(
+        [sys.executable, str(copy / "prepare" / "build.py"), "--manifest"],
+        check=True,
+        capture_output=True,
+    )
+    assert (copy / "MANIFEST.json").read_bytes() == (
+        ROOT / "datasets" / "MANIFEST.json"
+    ).read_bytes()

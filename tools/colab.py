@@ -122,7 +122,9 @@ def readme_problems(readme: Path, source: CourseSource) -> list[str]:
     if not urls:
         return [f"{readme.name}: no Colab URL"]
     prefix = f"https://colab.research.google.com/github/{source.github_path}/blob/{source.tag}/"
-    return [f"{readme.name}: {u} does not start with {prefix}" for u in urls if not u.startswith(prefix)]
+    return [
+        f"{readme.name}: {u} does not start with {prefix}" for u in urls if not u.startswith(prefix)
+    ]
 
 
 def sync(root: Path = ROOT) -> list[Path]:

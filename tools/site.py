@@ -306,7 +306,9 @@ def write_source(report, notebooks, src_dir, mathjax_dir, *, course_map=COURSE_M
 
     for _entry, path in notebooks:
         nb = json.loads(path.read_text(encoding="utf-8").replace(COLAB_BADGE, "colab-badge.svg"))
-        for cell in nb["cells"]:  # check_outcome's record is for report.json; the page shows its line
+        for cell in nb[
+            "cells"
+        ]:  # check_outcome's record is for report.json; the page shows its line
             for output in cell.get("outputs", []):
                 output.get("data", {}).pop(OUTCOME_MIME, None)
         (src_dir / path.name).write_text(json.dumps(nb), encoding="utf-8")

@@ -39,7 +39,15 @@ N_VALIDATION_VOICES = 14
 MAX_HELDOUT_FAMILY = 3
 #: eSpeak NG English accents whose audio differs (``en-gb`` resolves to an absent
 #: MBROLA voice and ``en-us-nyc`` sounded like ``en-us`` for the digits).
-ESPEAK_ACCENTS = ("en", "en-us", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-029")
+ESPEAK_ACCENTS = (
+    "en",
+    "en-us",
+    "en-gb-scotland",
+    "en-gb-x-rp",
+    "en-gb-x-gbclan",
+    "en-gb-x-gbcwmd",
+    "en-029",
+)
 #: flite voices (``kal16`` is the same speaker as ``kal``; ``awb_time`` only says times),
 #: placed by hand so that each split has at least one.
 FLITE_SPLITS = {"slt": "train", "rms": "train", "awb": "validation", "kal": "test"}
@@ -67,9 +75,14 @@ def tool_versions():
     espeak = run(["espeak-ng", "--version"]).decode().split("Data at")[0].strip()
     proc = subprocess.run(["flite", "--version"], capture_output=True, check=False)  # exits 1
     flite = next(line for line in proc.stdout.decode().splitlines() if "version" in line).strip()
-    return {"espeak-ng": espeak, "flite": flite, "numpy": np.__version__,
-            "scipy": __import__("scipy").__version__, "soundfile": sf.__version__,
-            "libsndfile": sf.__libsndfile_version__}
+    return {
+        "espeak-ng": espeak,
+        "flite": flite,
+        "numpy": np.__version__,
+        "scipy": __import__("scipy").__version__,
+        "soundfile": sf.__version__,
+        "libsndfile": sf.__libsndfile_version__,
+    }
 
 
 def espeak_data_dir():
@@ -97,7 +110,9 @@ def timbre_signature(variant):
     """The ``formant`` and ``klatt`` lines of a variant's voice file (its vocal tract), or None."""
     if variant == "default":
         return None
-    text = (espeak_data_dir() / "voices" / "!v" / variant).read_text(encoding="utf-8", errors="replace")
+    text = (espeak_data_dir() / "voices" / "!v" / variant).read_text(
+        encoding="utf-8", errors="replace"
+    )
     lines = (" ".join(line.split("//")[0].split()) for line in text.splitlines())
     keep = sorted(line for line in lines if line.split(" ")[0] in ("formant", "klatt"))
     return "|".join(keep) or None
@@ -159,13 +174,35 @@ def decode_wav(data):
 
 def espeak_raw(accent, variant, text, speed=175, pitch=50, gap=0):
     voice = accent if variant == "default" else f"{accent}+{variant}"
-    cmd = ["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-g", str(gap), "--stdout", text]
+    cmd = [
+        "espeak-ng",
+        "-v",
+        voice,
+        "-s",
+        str(speed),
+        "-p",
+        str(pitch),
+        "-g",
+        str(gap),
+        "--stdout",
+        text,
+    ]
     return run(cmd)
 
 
 def flite_raw(name, text, stretch=1.0):
     # flite writes to a file name; /dev/stdout keeps it in memory.
-    cmd = ["flite", "-voice", name, "--setf", f"duration_stretch={stretch:.3f}", "-t", text, "-o", "/dev/stdout"]
+    cmd = [
+        "flite",
+        "-voice",
+        name,
+        "--setf",
+        f"duration_stretch={stretch:.3f}",
+        "-t",
+        text,
+        "-o",
+        "/dev/stdout",
+    ]
     return run(cmd)
 
 
@@ -203,21 +240,30 @@ def build_voices(seed=SEED):
     voices = []
     for variant in variants:
         rng = np.random.default_rng([seed, zlib.crc32(variant.encode())])
-        voices.append({
-            "voice": f"espeak-{variant}",
-            "engine": "espeak-ng",
-            "name": variant,
-            "family": group[variant],
-            "accent": ESPEAK_ACCENTS[int(rng.integers(len(ESPEAK_ACCENTS)))],
-            "base_speed": int(rng.integers(150, 211)),  # words per minute
-            "base_pitch": int(rng.integers(25, 76)),  # espeak-ng -p, 0..99
-        })
+        voices.append(
+            {
+                "voice": f"espeak-{variant}",
+                "engine": "espeak-ng",
+                "name": variant,
+                "family": group[variant],
+                "accent": ESPEAK_ACCENTS[int(rng.integers(len(ESPEAK_ACCENTS)))],
+                "base_speed": int(rng.integers(150, 211)),  # words per minute
+                "base_pitch": int(rng.integers(25, 76)),  # espeak-ng -p, 0..99
+            }
+        )
     for name in sorted(FLITE_SPLITS):
         rng = np.random.default_rng([seed, zlib.crc32(name.encode())])
-        voices.append({
-            "voice": f"flite-{name}", "engine": "flite", "name": name, "family": f"flite-{name}",
-            "accent": "flite", "base_speed": int(rng.integers(150, 211)), "base_pitch": -1,
-        })
+        voices.append(
+            {
+                "voice": f"flite-{name}",
+                "engine": "flite",
+                "name": name,
+                "family": f"flite-{name}",
+                "accent": "flite",
+                "base_speed": int(rng.integers(150, 211)),
+                "base_pitch": -1,
+            }
+        )
     # Whole families go to one split: shuffle the eSpeak families, fill test then validation
     # from the families of at most MAX_HELDOUT_FAMILY voices (so that eight robosoft
     # variants cannot make up half of the test voices); the rest train.

@@ -26,7 +26,11 @@ SKIP_SUFFIXES = {".md"}
 
 
 def available():
-    return sorted(p.stem for p in PREPARE.glob("*.py") if p.stem not in {"build", "common"} and not p.stem.startswith("_"))
+    return sorted(
+        p.stem
+        for p in PREPARE.glob("*.py")
+        if p.stem not in {"build", "common"} and not p.stem.startswith("_")
+    )
 
 
 def sha256(path):
@@ -59,7 +63,9 @@ def write_manifest():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("names", nargs="*", help="data sets to rebuild (default: all)")
     parser.add_argument("--manifest", action="store_true", help="only rewrite MANIFEST.json")
     parser.add_argument("--list", action="store_true", help="list the data sets and exit")
@@ -74,7 +80,9 @@ def main(argv=None):
             parser.error(f"unknown data set(s) {unknown}; known: {known}")
         for name in args.names or known:
             print(f"== rebuilding {name}", flush=True)
-            subprocess.run([sys.executable, str(PREPARE / f"{name}.py")], check=True, cwd=ROOT.parent)
+            subprocess.run(
+                [sys.executable, str(PREPARE / f"{name}.py")], check=True, cwd=ROOT.parent
+            )
     write_manifest()
     return 0
 

@@ -47,7 +47,11 @@ def main():
             n = int(rng.integers(MIN_DIGITS, MAX_DIGITS + 1))
             digits = "".join(str(int(d)) for d in rng.integers(0, 10, size=n))
             text = " ".join(common.DIGIT_WORDS[int(d)] for d in digits)
-            speed = voice["base_speed"] + SPEED_BOOST + int(rng.integers(-SPEED_JITTER, SPEED_JITTER + 1))
+            speed = (
+                voice["base_speed"]
+                + SPEED_BOOST
+                + int(rng.integers(-SPEED_JITTER, SPEED_JITTER + 1))
+            )
             pitch = voice["base_pitch"] + int(rng.integers(-PITCH_JITTER, PITCH_JITTER + 1))
             gap = int(rng.integers(0, MAX_GAP + 1))
             if voice["engine"] == "espeak-ng":
@@ -55,25 +59,50 @@ def main():
             else:
                 pitch, gap = -1, 0  # flite: speed only
             jobs.append({"voice": voice, "text": text, "speed": speed, "pitch": pitch, "gap": gap})
-            rows.append({"split": voice["split"], "voice": voice["voice"], "digits": digits,
-                         "text": text, "n_digits": n, "speed": speed, "pitch": pitch,
-                         "gap_ms": 10 * gap})
+            rows.append(
+                {
+                    "split": voice["split"],
+                    "voice": voice["voice"],
+                    "digits": digits,
+                    "text": text,
+                    "n_digits": n,
+                    "speed": speed,
+                    "pitch": pitch,
+                    "gap_ms": 10 * gap,
+                }
+            )
     clips = common.synthesize_all(jobs)
     order = common.order_within_splits(rows, common.SEED)
     rows = [dict(rows[i], clip=k, n_samples=len(clips[i])) for k, i in enumerate(order)]
     audio, offsets = common.pack_clips([clips[i] for i in order])
     OUT.mkdir(exist_ok=True)
     common.write_npz(OUT / "digit_strings.npz", {"audio": audio, "offsets": offsets})
-    common.write_csv(OUT / "clips.csv", rows, ["clip", "split", "voice", "digits", "text", "n_digits",
-                                               "speed", "pitch", "gap_ms", "n_samples"])
+    common.write_csv(
+        OUT / "clips.csv",
+        rows,
+        [
+            "clip",
+            "split",
+            "voice",
+            "digits",
+            "text",
+            "n_digits",
+            "speed",
+            "pitch",
+            "gap_ms",
+            "n_samples",
+        ],
+    )
     common.write_csv(OUT / "voices.csv", voices, common.VOICE_COLUMNS)
     for split in common.SPLITS:
         n = sum(r["split"] == split for r in rows)
         v = sum(x["split"] == split for x in voices)
         print(f"{split}: {n} clips from {v} voices")
     size = (OUT / "digit_strings.npz").stat().st_size
-    print(f"{len(rows)} clips, {len(audio) / common.SAMPLE_RATE / 60:.1f} min of audio, "
-          f"digit_strings.npz {size / 1e6:.2f} MB")
+    print(
+        f"{len(rows)} clips, {len(audio) / common.SAMPLE_RATE / 60:.1f} min of audio, "
+        f"digit_strings.npz {size / 1e6:.2f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ def main():
     if not features.check("raqm"):
         raise RuntimeError("Pillow was built without libraqm; ZWJ sequences would not shape.")
     font = ImageFont.truetype(FONT, FONT_SIZE)
-    one_glyph = font.getlength("\U0001F600")
+    one_glyph = font.getlength("\U0001f600")
     chosen, skipped = [], {"not fully qualified or excluded": 0, "long name": 0, "not one glyph": 0}
     for sequence, info in sorted(emoji.EMOJI_DATA.items()):
         if info["status"] != emoji.STATUS["fully_qualified"] or excluded(sequence):
@@ -113,15 +113,25 @@ def main():
         if image is None:
             skipped["not one glyph"] += 1
             continue
-        chosen.append({
-            "caption": caption, "name": info["en"], "split": split_of(caption),
-            "codepoints": " ".join(f"{ord(c):04X}" for c in sequence),
-            "emoji_version": info["E"], "image": image,
-        })
+        chosen.append(
+            {
+                "caption": caption,
+                "name": info["en"],
+                "split": split_of(caption),
+                "codepoints": " ".join(f"{ord(c):04X}" for c in sequence),
+                "emoji_version": info["E"],
+                "image": image,
+            }
+        )
     captions = [c["caption"] for c in chosen]
     if len(set(captions)) != len(captions):
         raise RuntimeError("two emoji share a caption; the split by caption needs them unique")
-    rows = [c for split in SPLITS for c in sorted(chosen, key=lambda c: c["caption"]) if c["split"] == split]
+    rows = [
+        c
+        for split in SPLITS
+        for c in sorted(chosen, key=lambda c: c["caption"])
+        if c["split"] == split
+    ]
     for i, row in enumerate(rows):
         row["index"] = i
     OUT.mkdir(exist_ok=True)

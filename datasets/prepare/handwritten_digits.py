@@ -55,14 +55,19 @@ def main():
     if spec is None:
         sys.exit("scikit-learn is not installed: pip install --no-deps scikit-learn==1.9.1")
     src = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz"
-    table = np.array(list(csv.reader(io.StringIO(gzip.decompress(src.read_bytes()).decode("ascii")))),
-                     dtype=np.int64)
+    table = np.array(
+        list(csv.reader(io.StringIO(gzip.decompress(src.read_bytes()).decode("ascii")))),
+        dtype=np.int64,
+    )
     assert table.shape == (1797, 65), table.shape
     pixels, labels = table[:, :64], table[:, 64]
     assert pixels.min() >= 0 and pixels.max() <= 16 and set(labels.tolist()) == set(range(10))
 
     order = {"train": 0, "validation": 1, "test": 2}
-    rows = [{"split": split_of(i), "label": int(labels[i]), "source_index": i} for i in range(len(labels))]
+    rows = [
+        {"split": split_of(i), "label": int(labels[i]), "source_index": i}
+        for i in range(len(labels))
+    ]
     rows.sort(key=lambda r: (order[r["split"]], r["source_index"]))
     for i, row in enumerate(rows):
         row["index"] = i

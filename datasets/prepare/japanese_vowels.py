@@ -62,8 +62,10 @@ def read_ts(path):
         *dims, label = line.split(":")
         series = [[float(v) for v in dim.split(",")] for dim in dims]
         if len(series) != N_COEFFS or len({len(s) for s in series}) != 1:
-            raise ValueError(f"{path.name}: a line with {len(series)} dimensions of lengths "
-                             f"{sorted({len(s) for s in series})}; expected {N_COEFFS} of one length")
+            raise ValueError(
+                f"{path.name}: a line with {len(series)} dimensions of lengths "
+                f"{sorted({len(s) for s in series})}; expected {N_COEFFS} of one length"
+            )
         rows.append((np.array(series, dtype=np.float64).T, int(label)))
     return rows
 
@@ -73,8 +75,13 @@ def main():
     if spec is None:
         sys.exit("sktime is not installed: pip install --no-deps sktime==1.2.0")
     src = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "JapaneseVowels"
-    source = {"train": read_ts(src / "JapaneseVowels_TRAIN.ts"), "test": read_ts(src / "JapaneseVowels_TEST.ts")}
-    assert (len(source["train"]), len(source["test"])) == (270, 370), {k: len(v) for k, v in source.items()}
+    source = {
+        "train": read_ts(src / "JapaneseVowels_TRAIN.ts"),
+        "test": read_ts(src / "JapaneseVowels_TEST.ts"),
+    }
+    assert (len(source["train"]), len(source["test"])) == (270, 370), {
+        k: len(v) for k, v in source.items()
+    }
 
     rows, seen = [], {}
     for source_split in ("train", "test"):
@@ -84,10 +91,20 @@ def main():
             else:
                 seen[speaker] = seen.get(speaker, 0) + 1
                 split = "validation" if seen[speaker] % VALIDATION_EVERY == 0 else "train"
-            rows.append({"split": split, "speaker": speaker, "length": len(frames), "frames": frames,
-                         "source_split": source_split, "source_index": source_index})
+            rows.append(
+                {
+                    "split": split,
+                    "speaker": speaker,
+                    "length": len(frames),
+                    "frames": frames,
+                    "source_split": source_split,
+                    "source_index": source_index,
+                }
+            )
     order = {"train": 0, "validation": 1, "test": 2}
-    rows.sort(key=lambda r: (order[r["split"]], r["source_split"], r["source_index"]))  # stable, source order
+    rows.sort(
+        key=lambda r: (order[r["split"]], r["source_split"], r["source_index"])
+    )  # stable, source order
     for i, row in enumerate(rows):
         row["index"] = i
 
@@ -99,7 +116,9 @@ def main():
     write_csv(OUT / "utterances.csv", rows, COLUMNS)
     counts = {s: sum(r["split"] == s for r in rows) for s in order}
     lengths = [r["length"] for r in rows]
-    print(f"japanese_vowels: {counts}, lengths {min(lengths)}..{max(lengths)}, {len(frames)} frames")
+    print(
+        f"japanese_vowels: {counts}, lengths {min(lengths)}..{max(lengths)}, {len(frames)} frames"
+    )
 
 
 if __name__ == "__main__":

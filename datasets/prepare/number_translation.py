@@ -47,10 +47,38 @@ N_TEST = N_VALIDATION = 1000
 # The German number words, longest first so "sechzehn" wins over "sechs".
 GERMAN_UNITS = sorted(
     [
-        "null", "eins", "ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun",
-        "zehn", "elf", "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn",
-        "achtzehn", "neunzehn", "zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig",
-        "siebzig", "achtzig", "neunzig", "hundert", "tausend", "und",
+        "null",
+        "eins",
+        "ein",
+        "zwei",
+        "drei",
+        "vier",
+        "fünf",
+        "sechs",
+        "sieben",
+        "acht",
+        "neun",
+        "zehn",
+        "elf",
+        "zwölf",
+        "dreizehn",
+        "vierzehn",
+        "fünfzehn",
+        "sechzehn",
+        "siebzehn",
+        "achtzehn",
+        "neunzehn",
+        "zwanzig",
+        "dreißig",
+        "vierzig",
+        "fünfzig",
+        "sechzig",
+        "siebzig",
+        "achtzig",
+        "neunzig",
+        "hundert",
+        "tausend",
+        "und",
     ],
     key=lambda w: (-len(w), w),
 )
@@ -71,12 +99,20 @@ def english_tokens(phrase):
 def main():
     ranked = sorted(range(LIMIT), key=lambda n: hashlib.sha256(str(n).encode()).hexdigest())
     split = {n: "test" for n in ranked[:N_TEST]}
-    split.update({n: "validation" for n in ranked[N_TEST:N_TEST + N_VALIDATION]})
+    split.update({n: "validation" for n in ranked[N_TEST : N_TEST + N_VALIDATION]})
     rows = []
     for n in range(LIMIT):
         en, de = num2words(n, lang="en"), num2words(n, lang="de")
-        rows.append([n, en, " ".join(english_tokens(en)), de, " ".join(german_tokens(de)),
-                     split.get(n, "train")])
+        rows.append(
+            [
+                n,
+                en,
+                " ".join(english_tokens(en)),
+                de,
+                " ".join(german_tokens(de)),
+                split.get(n, "train"),
+            ]
+        )
 
     train_vocab = {t for r in rows if r[5] == "train" for t in r[4].split() + r[2].split()}
     unseen = {t for r in rows for t in r[4].split() + r[2].split()} - train_vocab
@@ -89,9 +125,11 @@ def main():
         writer.writerows(rows)
     longest_en = max(len(r[2].split()) for r in rows)
     longest_de = max(len(r[4].split()) for r in rows)
-    print(f"number_translation: {len(rows)} numbers; splits "
-          f"{sum(r[5] == 'train' for r in rows)}/{N_VALIDATION}/{N_TEST}; "
-          f"longest: {longest_en} English tokens, {longest_de} German tokens")
+    print(
+        f"number_translation: {len(rows)} numbers; splits "
+        f"{sum(r[5] == 'train' for r in rows)}/{N_VALIDATION}/{N_TEST}; "
+        f"longest: {longest_en} English tokens, {longest_de} German tokens"
+    )
 
 
 if __name__ == "__main__":

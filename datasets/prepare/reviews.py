@@ -46,8 +46,15 @@ import pandas as pd
 OUT = Path(__file__).resolve().parent.parent / "reviews"
 
 ASCII_PUNCT = {
-    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-    "\u2013": "-", "\u2011": "-", "\u2014": "--", "\u2026": "...", "\x85": "...",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2011": "-",
+    "\u2014": "--",
+    "\u2026": "...",
+    "\x85": "...",
 }
 
 
@@ -74,7 +81,10 @@ def main():
     counts = df["category"].value_counts().to_dict()
     assert counts == {"fresh": 7403, "rotten": 5405}, counts
 
-    rows = [(clean(t), int(c == "fresh"), m) for t, c, m in zip(df["text"], df["category"], df["movie_name"], strict=True)]
+    rows = [
+        (clean(t), int(c == "fresh"), m)
+        for t, c, m in zip(df["text"], df["category"], df["movie_name"], strict=True)
+    ]
     # Films that share a snippet are one group (union-find on film ids), so a
     # snippet listed under two titles cannot land in two splits.
     parent = {}
@@ -117,9 +127,13 @@ def main():
     for _, label, movie, split in out:
         n, pos, films = summary.get(split, (0, 0, set()))
         summary[split] = (n + 1, pos + label, films | {movie})
-    print(f"reviews: {len(out)} snippets ({len(rows) - len(out)} duplicates dropped); " + "; ".join(
-        f"{s}: {n} snippets, {pos / n:.1%} fresh, {len(f)} films" for s, (n, pos, f) in
-        sorted(summary.items(), key=lambda kv: order[kv[0]])))
+    print(
+        f"reviews: {len(out)} snippets ({len(rows) - len(out)} duplicates dropped); "
+        + "; ".join(
+            f"{s}: {n} snippets, {pos / n:.1%} fresh, {len(f)} films"
+            for s, (n, pos, f) in sorted(summary.items(), key=lambda kv: order[kv[0]])
+        )
+    )
 
 
 if __name__ == "__main__":

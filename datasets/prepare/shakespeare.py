@@ -132,7 +132,9 @@ def main():
         text = render(parse_play(markdown))
         assert text.isascii(), path
         assert "*" not in text and "_" not in text and "\\" not in text, path
-        split = "validation" if path.stem in VALIDATION else "test" if path.stem in TEST else "train"
+        split = (
+            "validation" if path.stem in VALIDATION else "test" if path.stem in TEST else "train"
+        )
         rows.append([path.stem, title, path.parent.name, split, offset, len(text)])
         parts.append(text)
         offset += len(text)
@@ -154,9 +156,11 @@ def main():
     totals = {}
     for row in rows:
         totals[row[3]] = totals.get(row[3], 0) + row[5]
-    print(f"shakespeare: {len(rows)} plays, {len(raw):,} characters, "
-          f"{len(buf.getvalue()):,} bytes gzipped; " +
-          ", ".join(f"{k} {v:,} ({v / len(raw):.1%})" for k, v in sorted(totals.items())))
+    print(
+        f"shakespeare: {len(rows)} plays, {len(raw):,} characters, "
+        f"{len(buf.getvalue()):,} bytes gzipped; "
+        + ", ".join(f"{k} {v:,} ({v / len(raw):.1%})" for k, v in sorted(totals.items()))
+    )
 
 
 if __name__ == "__main__":

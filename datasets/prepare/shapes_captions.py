@@ -51,14 +51,32 @@ COLOURS = {  # name -> RGB before jitter
     "yellow": (235, 205, 40),
     "purple": (150, 60, 190),
 }
-COLOUR_JITTER = 0  # per channel, either side (0: each colour is one RGB value; keeps the file small)
+COLOUR_JITTER = (
+    0  # per channel, either side (0: each colour is one RGB value; keeps the file small)
+)
 SHAPES = ("circle", "square", "triangle", "diamond")
 RADIUS = {"small": 0.12 * SIZE, "big": 0.21 * SIZE}  # half the shape's extent, in pixels
 HELD_OUT = (("red", "triangle"), ("green", "circle"), ("blue", "diamond"), ("yellow", "square"))
 P_ONE_SHAPE = 0.3
 N_TRAIN, N_VALIDATION, N_TEST_SEEN, N_TEST_HELD_OUT = 5000, 500, 500, 500
-COLUMNS = ["index", "split", "caption", "heldout", "n_shapes", "relation",
-           "size1", "colour1", "shape1", "x1", "y1", "size2", "colour2", "shape2", "x2", "y2"]
+COLUMNS = [
+    "index",
+    "split",
+    "caption",
+    "heldout",
+    "n_shapes",
+    "relation",
+    "size1",
+    "colour1",
+    "shape1",
+    "x1",
+    "y1",
+    "size2",
+    "colour2",
+    "shape2",
+    "x2",
+    "y2",
+]
 
 
 def draw_shape(draw, shape, cx, cy, r, rgb):
@@ -114,7 +132,10 @@ def random_scene(rng):
     place(rng, objs, relation)
     for o in objs:
         base = np.array(COLOURS[o["colour"]])
-        o["rgb"] = tuple(int(c) for c in np.clip(base + rng.integers(-COLOUR_JITTER, COLOUR_JITTER + 1, 3), 0, 255))
+        o["rgb"] = tuple(
+            int(c)
+            for c in np.clip(base + rng.integers(-COLOUR_JITTER, COLOUR_JITTER + 1, 3), 0, 255)
+        )
     return objs, relation
 
 
@@ -149,7 +170,10 @@ def sample(rng, n, want_held_out):
 
 def write_gzip(path, data):
     """gzip ``data`` with no file name and mtime 0, so the bytes depend only on ``data``."""
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
+    with (
+        open(path, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz,
+    ):
         gz.write(data)
 
 
@@ -164,8 +188,14 @@ def main():
     rows, images = [], []
     for split, scenes in parts:
         for objs, relation in scenes:
-            row = {"index": len(rows), "split": split, "caption": caption(objs, relation),
-                   "heldout": int(is_held_out(objs)), "n_shapes": len(objs), "relation": relation}
+            row = {
+                "index": len(rows),
+                "split": split,
+                "caption": caption(objs, relation),
+                "heldout": int(is_held_out(objs)),
+                "n_shapes": len(objs),
+                "relation": relation,
+            }
             for k in (1, 2):
                 o = objs[k - 1] if k <= len(objs) else None
                 row[f"size{k}"] = o["size"] if o else ""
@@ -185,8 +215,10 @@ def main():
     (OUT / "scenes.csv").unlink(missing_ok=True)  # the plain CSV of earlier builds
     for split in ("train", "validation", "test"):
         sel = [r for r in rows if r["split"] == split]
-        print(f"{split}: {len(sel)} scenes, {sum(r['heldout'] for r in sel)} with a held-out pair, "
-              f"{len({r['caption'] for r in sel})} distinct captions")
+        print(
+            f"{split}: {len(sel)} scenes, {sum(r['heldout'] for r in sel)} with a held-out pair, "
+            f"{len({r['caption'] for r in sel})} distinct captions"
+        )
     size = (OUT / "shapes_captions.npz").stat().st_size
     print(f"shapes_captions.npz {size / 1e6:.2f} MB")
 

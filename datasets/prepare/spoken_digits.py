@@ -47,24 +47,37 @@ def main():
                 pitch = voice["base_pitch"] + int(rng.integers(-PITCH_JITTER, PITCH_JITTER + 1))
                 pitch = min(max(pitch, 0), 99) if voice["engine"] == "espeak-ng" else -1
                 jobs.append({"voice": voice, "text": word, "speed": speed, "pitch": pitch})
-                rows.append({"split": voice["split"], "voice": voice["voice"], "label": label,
-                             "word": word, "speed": speed, "pitch": pitch})
+                rows.append(
+                    {
+                        "split": voice["split"],
+                        "voice": voice["voice"],
+                        "label": label,
+                        "word": word,
+                        "speed": speed,
+                        "pitch": pitch,
+                    }
+                )
     clips = common.synthesize_all(jobs)
     order = common.order_within_splits(rows, common.SEED)
     rows = [dict(rows[i], clip=k, n_samples=len(clips[i])) for k, i in enumerate(order)]
     audio, offsets = common.pack_clips([clips[i] for i in order])
     OUT.mkdir(exist_ok=True)
     common.write_npz(OUT / "spoken_digits.npz", {"audio": audio, "offsets": offsets})
-    common.write_csv(OUT / "clips.csv", rows,
-                     ["clip", "split", "voice", "label", "word", "speed", "pitch", "n_samples"])
+    common.write_csv(
+        OUT / "clips.csv",
+        rows,
+        ["clip", "split", "voice", "label", "word", "speed", "pitch", "n_samples"],
+    )
     common.write_csv(OUT / "voices.csv", voices, common.VOICE_COLUMNS)
     for split in common.SPLITS:
         n = sum(r["split"] == split for r in rows)
         v = sum(x["split"] == split for x in voices)
         print(f"{split}: {n} clips from {v} voices")
     size = (OUT / "spoken_digits.npz").stat().st_size
-    print(f"{len(rows)} clips, {len(audio) / common.SAMPLE_RATE / 60:.1f} min of audio, "
-          f"spoken_digits.npz {size / 1e6:.2f} MB")
+    print(
+        f"{len(rows)} clips, {len(audio) / common.SAMPLE_RATE / 60:.1f} min of audio, "
+        f"spoken_digits.npz {size / 1e6:.2f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -142,10 +142,12 @@ def _read_clips(name):
     with np.load(path, allow_pickle=False) as npz:
         audio, offsets = npz["audio"], npz["offsets"]
     if len(offsets) != len(rows) + 1:
-        raise ValueError(f"{name}: {len(rows)} rows in clips.csv but {len(offsets) - 1} clips "
-                         f"in the .npz; rebuild with `python datasets/prepare/build.py {name}`.")
+        raise ValueError(
+            f"{name}: {len(rows)} rows in clips.csv but {len(offsets) - 1} clips "
+            f"in the .npz; rebuild with `python datasets/prepare/build.py {name}`."
+        )
     scaled = audio.astype(np.float32) / np.float32(32768.0)
-    clips = [scaled[offsets[i]:offsets[i + 1]] for i in range(len(rows))]
+    clips = [scaled[offsets[i] : offsets[i + 1]] for i in range(len(rows))]
     return clips, rows
 
 
@@ -159,6 +161,7 @@ def _splits(name, padded):
         if padded:
             waves, lengths = pad_waveforms(waves)
         yield split, [rows[i] for i in idx], waves, lengths
+
 
 def pad_waveforms(waveforms, max_length=None):
     """Stack clips of different lengths into one zero-padded array.
@@ -184,7 +187,9 @@ def pad_waveforms(waveforms, max_length=None):
         raise ValueError("waveforms is empty; pass at least one clip.")
     if any(c.ndim != 1 for c in clips):
         shapes = sorted({c.shape for c in clips if c.ndim != 1})
-        raise ValueError(f"waveforms must be 1-D clips, got clips of shape {', '.join(map(str, shapes))}.")
+        raise ValueError(
+            f"waveforms must be 1-D clips, got clips of shape {', '.join(map(str, shapes))}."
+        )
     longest = max((len(c) for c in clips), default=0)
     max_length = checks.positive_int(longest if max_length is None else max_length, "max_length")
     padded = np.zeros((len(clips), max_length), dtype=np.float32)  # (n, max_length)
@@ -341,12 +346,14 @@ def load_japanese_vowels(split=None, padded=False):
         frames, offsets = npz["frames"], npz["offsets"]
     lengths_csv = np.array([int(r["length"]) for r in rows], dtype=np.int64)
     if len(offsets) != len(rows) + 1 or not np.array_equal(np.diff(offsets), lengths_csv):
-        raise ValueError(f"{name}: utterances.csv and {name}.npz disagree on the utterances; "
-                         f"rebuild with `python datasets/prepare/build.py {name}`.")
+        raise ValueError(
+            f"{name}: utterances.csv and {name}.npz disagree on the utterances; "
+            f"rebuild with `python datasets/prepare/build.py {name}`."
+        )
     out = {}
     for part in SPLITS:
         idx = [i for i, r in enumerate(rows) if r["split"] == part]
-        seqs = [frames[offsets[i]:offsets[i + 1]] for i in idx]
+        seqs = [frames[offsets[i] : offsets[i + 1]] for i in idx]
         lengths = lengths_csv[idx]
         if padded:
             batch = np.zeros((len(seqs), int(lengths.max()), N_COEFFS), dtype=np.float32)
@@ -368,15 +375,25 @@ def _as_batch(waveforms, lengths, arg="waveforms"):
         if lengths is None:
             lengths = np.full(len(batch), batch.shape[1], dtype=np.int64)
         lengths = np.asarray(lengths, dtype=np.int64)
-        if lengths.shape != (len(batch),) or (lengths < 0).any() or (lengths > batch.shape[1]).any():
-            raise ValueError(f"lengths must be {len(batch)} ints in [0, {batch.shape[1]}], got {lengths!r}.")
+        if (
+            lengths.shape != (len(batch),)
+            or (lengths < 0).any()
+            or (lengths > batch.shape[1]).any()
+        ):
+            raise ValueError(
+                f"lengths must be {len(batch)} ints in [0, {batch.shape[1]}], got {lengths!r}."
+            )
         return checks.finite_array(batch, arg, note=_NAN_NOTE), lengths
     if isinstance(waveforms, np.ndarray) and waveforms.ndim == 1 and waveforms.dtype != object:
-        raise ValueError(f"{arg} must be a batch: a list of 1-D clips or a 2-D array "
-                         f"(batch, samples); got one 1-D array of shape {waveforms.shape}. "
-                         f"Wrap it in a list: [{arg}].")
+        raise ValueError(
+            f"{arg} must be a batch: a list of 1-D clips or a 2-D array "
+            f"(batch, samples); got one 1-D array of shape {waveforms.shape}. "
+            f"Wrap it in a list: [{arg}]."
+        )
     if lengths is not None:
-        raise ValueError(f"lengths is only for a 2-D padded {arg} array; a list gives its own lengths.")
+        raise ValueError(
+            f"lengths is only for a 2-D padded {arg} array; a list gives its own lengths."
+        )
     padded, lengths = pad_waveforms(waveforms)
     return checks.finite_array(padded, arg, note=_NAN_NOTE), lengths
 
@@ -396,8 +413,18 @@ def _mel_filterbank(n_mels, fft_length, sample_rate, fmin, fmax):
     return np.maximum(0.0, np.minimum(rising, falling))  # (bins, n_mels)
 
 
-def log_mel(waveforms, sample_rate, n_mels=40, frame_length=None, frame_step=None,
-            fft_length=None, lengths=None, fmin=20.0, fmax=None, log_floor=1e-6):
+def log_mel(
+    waveforms,
+    sample_rate,
+    n_mels=40,
+    frame_length=None,
+    frame_step=None,
+    fft_length=None,
+    lengths=None,
+    fmin=20.0,
+    fmax=None,
+    log_floor=1e-6,
+):
     """Log-mel spectrogram of a batch of clips, in NumPy.
 
     Each clip is cut into frames of ``frame_length`` samples every
@@ -452,8 +479,10 @@ def log_mel(waveforms, sample_rate, n_mels=40, frame_length=None, frame_step=Non
     fmax = sample_rate / 2.0 if fmax is None else checks.number(fmax, "fmax")
     log_floor = checks.number(log_floor, "log_floor", low=0, low_open=True)
     if not 0.0 <= fmin < fmax <= sample_rate / 2.0:
-        raise ValueError(f"need 0 <= fmin < fmax <= sample_rate / 2 = {sample_rate / 2}, "
-                         f"got fmin={fmin!r}, fmax={fmax!r}.")
+        raise ValueError(
+            f"need 0 <= fmin < fmax <= sample_rate / 2 = {sample_rate / 2}, "
+            f"got fmin={fmin!r}, fmax={fmax!r}."
+        )
     batch, lengths = _as_batch(waveforms, lengths)  # (batch, samples), (batch,)
     frame_lengths = 1 + np.maximum(lengths - frame_length, 0) // frame_step  # (batch,)
     frames = int(frame_lengths.max()) if len(batch) else 0
@@ -464,7 +493,9 @@ def log_mel(waveforms, sample_rate, n_mels=40, frame_length=None, frame_step=Non
     batch = np.where(np.arange(batch.shape[1])[None, :] < lengths[:, None], batch, 0.0)
     starts = np.arange(frames) * frame_step  # (frames,)
     index = starts[:, None] + np.arange(frame_length)[None, :]  # (frames, frame_length)
-    window = 0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(frame_length) / frame_length)  # periodic Hann
+    window = 0.5 - 0.5 * np.cos(
+        2.0 * np.pi * np.arange(frame_length) / frame_length
+    )  # periodic Hann
     filters = _mel_filterbank(n_mels, fft_length, sample_rate, fmin, fmax)  # (bins, n_mels)
     features = np.zeros((len(batch), frames, n_mels), dtype=np.float32)
     for lo in range(0, len(batch), _CHUNK):  # chunks bound the memory of the framed copy

@@ -49,7 +49,12 @@ COLOURS = ("red", "green", "blue", "yellow", "purple")
 SHAPES = ("circle", "square", "triangle", "diamond")
 SIZES = ("small", "big")
 #: Colour+shape pairs absent from train and validation; they occur only in test.
-HELD_OUT_PAIRS = (("red", "triangle"), ("green", "circle"), ("blue", "diamond"), ("yellow", "square"))
+HELD_OUT_PAIRS = (
+    ("red", "triangle"),
+    ("green", "circle"),
+    ("blue", "diamond"),
+    ("yellow", "square"),
+)
 
 _SHAPE_INT = ("x1", "y1", "x2", "y2", "n_shapes")
 _SHAPE_STR = ("relation", "size1", "colour1", "shape1", "size2", "colour2", "shape2")
@@ -141,8 +146,10 @@ def _read(name, npz_name, csv_name):
     with np.load(npz_path, allow_pickle=False) as npz:
         images = npz["images"]
     if len(images) != len(rows):
-        raise ValueError(f"{name}: {len(rows)} rows in {csv_name} but {len(images)} images; "
-                         f"rebuild with `python datasets/prepare/build.py {name}`.")
+        raise ValueError(
+            f"{name}: {len(rows)} rows in {csv_name} but {len(images)} images; "
+            f"rebuild with `python datasets/prepare/build.py {name}`."
+        )
     return images, rows
 
 
@@ -293,16 +300,29 @@ def compose_digit_strings(digits, n, seed=0, min_digits=3, max_digits=5, max_gap
         ((4, 8, 50), 'four three eight eight')
     """
     images, labels = np.asarray(digits[0]), np.asarray(digits[1])
-    if images.ndim != 3 or images.shape[1:] != (8, 8) or len(images) != len(labels) or not len(images):
-        raise ValueError(f"digits must be (images (m, 8, 8), labels (m,)) with m >= 1, got images of shape "
-                         f"{images.shape} and {len(labels)} labels; pass load_handwritten_digits(split).")
+    if (
+        images.ndim != 3
+        or images.shape[1:] != (8, 8)
+        or len(images) != len(labels)
+        or not len(images)
+    ):
+        raise ValueError(
+            f"digits must be (images (m, 8, 8), labels (m,)) with m >= 1, got images of shape "
+            f"{images.shape} and {len(labels)} labels; pass load_handwritten_digits(split)."
+        )
     n, seed = checks.non_negative_int(n, "n"), checks.non_negative_int(seed, "seed")
     max_digits = checks.positive_int(max_digits, "max_digits")
-    min_digits = checks.integer(min_digits, "min_digits", low=1, high=max_digits, about="(max_digits)")
+    min_digits = checks.integer(
+        min_digits, "min_digits", low=1, high=max_digits, about="(max_digits)"
+    )
     max_gap = checks.non_negative_int(max_gap, "max_gap", about="(blank columns)")
     widest = max_digits * (8 + max_gap)
-    width = checks.integer(widest if width is None else width, "width", low=widest,
-                           about=f"({max_digits} digits with gaps up to {max_gap} need {widest} columns)")
+    width = checks.integer(
+        widest if width is None else width,
+        "width",
+        low=widest,
+        about=f"({max_digits} digits with gaps up to {max_gap} need {widest} columns)",
+    )
     rng = np.random.default_rng(seed)
     out = np.zeros((n, 8, width), dtype=np.float32)
     out_labels = np.full((n, max_digits), -1, dtype=np.int64)
@@ -320,5 +340,6 @@ def compose_digit_strings(digits, n, seed=0, min_digits=3, max_digits=5, max_gap
             out_labels[i, j] = labels[pick]
             column += 8
         texts.append(" ".join(DIGIT_NAMES[d] for d in out_labels[i, :k]))
-    return DigitStringImages(images=out, texts=texts, labels=out_labels, lengths=lengths.astype(np.int64),
-                             starts=starts)
+    return DigitStringImages(
+        images=out, texts=texts, labels=out_labels, lengths=lengths.astype(np.int64), starts=starts
+    )

@@ -41,22 +41,34 @@ class _Spec:
 
 _SERIES = {
     "electricity": _Spec(
-        "series/electricity.csv", "time", "30min", "demand_gw",
+        "series/electricity.csv",
+        "time",
+        "30min",
+        "demand_gw",
         "Half-hourly electricity demand of Victoria, Australia, in 2014 (GW), with Melbourne "
         "temperature (deg C) and a work-day flag. Train Jan-Aug, validation Sep-Oct, test Nov-Dec.",
     ),
     "sp500": _Spec(
-        "series/sp500.csv", "date", "B", "close",
+        "series/sp500.csv",
+        "date",
+        "B",
+        "close",
         "Daily S&P 500 index (open, high, low, close, volume) on trading days, 1950-01-03 to "
         "2018-12-07. Train 1950-2009, validation 2010-2014, test 2015-2018.",
     ),
     "sunspots": _Spec(
-        "series/sunspots.csv", "date", "MS", "sunspots",
+        "series/sunspots.csv",
+        "date",
+        "MS",
+        "sunspots",
         "Monthly mean sunspot number (SILSO version 1 scale), 1749-01 to 2013-09. "
         "Train 1749-1949, validation 1950-1979, test 1980-2013.",
     ),
     "weather": _Spec(
-        "series/weather.csv", "date", "D", "temp_max_c",
+        "series/weather.csv",
+        "date",
+        "D",
+        "temp_max_c",
         "Daily weather in Seattle, 2012-2015: precipitation (mm), max and min temperature "
         "(deg C), wind (m/s) and a weather label. Train 2012-2013, validation 2014, test 2015.",
     ),
@@ -135,7 +147,9 @@ class TimeSeries:
     def _scale(self, values, columns, inverse):
         if isinstance(values, pd.DataFrame):
             out = values.copy()
-            for col in self._columns(columns if columns is not None else [c for c in values.columns if c in self.columns]):
+            for col in self._columns(
+                columns if columns is not None else [c for c in values.columns if c in self.columns]
+            ):
                 mean, std = self.mean[col], self.std[col]
                 out[col] = out[col] * std + mean if inverse else (out[col] - mean) / std
             return out
@@ -238,7 +252,9 @@ def load_series(name):
     for early, late in zip(SPLITS, SPLITS[1:], strict=False):
         if splits[early].index.max() >= splits[late].index.min():
             raise ValueError(f"{spec.file}: {early} rows do not all come before {late} rows.")
-    columns = tuple(c for c in splits["train"].columns if pd.api.types.is_numeric_dtype(splits["train"][c]))
+    columns = tuple(
+        c for c in splits["train"].columns if pd.api.types.is_numeric_dtype(splits["train"][c])
+    )
     train = splits["train"][list(columns)].astype("float64")
     std = train.std(ddof=0)
     return TimeSeries(
@@ -294,7 +310,9 @@ def make_windows(array, input_width, horizon=1, stride=1, target_column=None):
     horizon = checks.positive_int(horizon, "horizon")
     stride = checks.positive_int(stride, "stride")
     if arr.ndim not in (1, 2):
-        raise ValueError(f"array must have shape (time,) or (time, features), got shape {arr.shape}.")
+        raise ValueError(
+            f"array must have shape (time,) or (time, features), got shape {arr.shape}."
+        )
     one_d = arr.ndim == 1
     if one_d:
         arr = arr[:, None]  # (time, 1)
@@ -302,16 +320,22 @@ def make_windows(array, input_width, horizon=1, stride=1, target_column=None):
             raise ValueError(f"target_column must be None for a 1-D array, got {target_column!r}.")
         target_column = 0
     elif target_column is not None:
-        target_column = checks.integer(target_column, "target_column", low=-arr.shape[1],
-                                       high=arr.shape[1] - 1,
-                                       about=f"(an index into {arr.shape[1]} features) or None")
+        target_column = checks.integer(
+            target_column,
+            "target_column",
+            low=-arr.shape[1],
+            high=arr.shape[1] - 1,
+            about=f"(an index into {arr.shape[1]} features) or None",
+        )
     span = input_width + horizon
     if arr.shape[0] < span:
         raise ValueError(
             f"array has {arr.shape[0]} steps, fewer than input_width + horizon = {span}; "
             "use a longer series or smaller windows."
         )
-    windows = np.lib.stride_tricks.sliding_window_view(arr, span, axis=0)[::stride]  # (n, features, span)
+    windows = np.lib.stride_tricks.sliding_window_view(arr, span, axis=0)[
+        ::stride
+    ]  # (n, features, span)
     windows = np.moveaxis(windows, -1, 1)  # (n, span, features)
     inputs = np.ascontiguousarray(windows[:, :input_width])  # (n, input_width, features)
     targets = windows[:, input_width:]  # (n, horizon, features)

@@ -50,7 +50,6 @@ __all__ = [
 ]
 
 
-
 class LabelledTexts(NamedTuple):
     """Texts with one integer label each (unpacks as ``texts, labels = ...``).
 
@@ -152,17 +151,23 @@ def load_shakespeare_plays():
     for row in rows:
         start, length = int(row["start"]), int(row["length"])
         if start != end:
-            raise ValueError(f"shakespeare/plays.csv: play {row['play']!r} starts at {start}, expected {end}.")
+            raise ValueError(
+                f"shakespeare/plays.csv: play {row['play']!r} starts at {start}, expected {end}."
+            )
         end = start + length
-        plays.append({
-            "play": row["play"],
-            "title": row["title"],
-            "genre": row["genre"],
-            "split": row["split"],
-            "text": text[start:end],
-        })
+        plays.append(
+            {
+                "play": row["play"],
+                "title": row["title"],
+                "genre": row["genre"],
+                "split": row["split"],
+                "text": text[start:end],
+            }
+        )
     if end != len(text):
-        raise ValueError(f"shakespeare/plays.csv covers {end} characters; the text has {len(text)}.")
+        raise ValueError(
+            f"shakespeare/plays.csv covers {end} characters; the text has {len(text)}."
+        )
     return plays
 
 
@@ -320,7 +325,11 @@ def load_sentence_pairs(split=None, max_words=None):
     result = {}
     for name, rows in groups.items():
         if max_words is not None:
-            rows = [r for r in rows if len(r["de"].split()) <= max_words and len(r["en"].split()) <= max_words]
+            rows = [
+                r
+                for r in rows
+                if len(r["de"].split()) <= max_words and len(r["en"].split()) <= max_words
+            ]
         result[name] = SentencePairs(de=[r["de"] for r in rows], en=[r["en"] for r in rows])
     return _select(result, split)
 
@@ -392,7 +401,9 @@ class Vocabulary:
         tokens = list(tokens)
         reserved = [t for t in tokens if t in self.RESERVED]
         if reserved:
-            raise ValueError(f"tokens must not contain the reserved tokens {self.RESERVED}; found {reserved}.")
+            raise ValueError(
+                f"tokens must not contain the reserved tokens {self.RESERVED}; found {reserved}."
+            )
         if len(set(tokens)) != len(tokens):
             dupes = sorted({t for t in tokens if tokens.count(t) > 1})
             raise ValueError(f"tokens must be unique; repeated: {dupes[:10]}.")
@@ -403,7 +414,9 @@ class Vocabulary:
         self._index = {t: i for i, t in enumerate(self.tokens)}
 
     @classmethod
-    def from_texts(cls, texts, level="char", min_count=1, max_size=None, lower=False, whitespace=False):
+    def from_texts(
+        cls, texts, level="char", min_count=1, max_size=None, lower=False, whitespace=False
+    ):
         """Build a vocabulary from (training) texts.
 
         Args:
@@ -422,15 +435,21 @@ class Vocabulary:
             raise TypeError("texts must be an iterable of str, not one str; wrap it: [text].")
         checks.positive_int(min_count, "min_count")
         if max_size is not None:
-            max_size = checks.integer(max_size, "max_size", low=len(cls.RESERVED) + 1,
-                                      about="(the reserved tokens count) or None")
+            max_size = checks.integer(
+                max_size,
+                "max_size",
+                low=len(cls.RESERVED) + 1,
+                about="(the reserved tokens count) or None",
+            )
         probe = cls([], level=level, lower=lower, whitespace=whitespace)
         counts = collections.Counter()
         for text in texts:
             counts.update(probe.tokenize(text))
         for token in cls.RESERVED:
             counts.pop(token, None)
-        ranked = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))
+        ranked = sorted(
+            (t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t)
+        )
         if max_size is not None:
             ranked = ranked[: max_size - len(cls.RESERVED)]
         return cls(ranked, level=level, lower=lower, whitespace=whitespace)
@@ -457,8 +476,10 @@ class Vocabulary:
     def token_to_id(self, token):
         """The id of one token (``unk_id`` when it is not in the vocabulary)."""
         if not isinstance(token, str):
-            raise TypeError(f"token must be a str, got {token!r}; ids turn back into tokens "
-                            "with id_to_token(index).")
+            raise TypeError(
+                f"token must be a str, got {token!r}; ids turn back into tokens "
+                "with id_to_token(index)."
+            )
         return self._index.get(token, self.unk_id)
 
     def id_to_token(self, index):
@@ -483,9 +504,11 @@ class Vocabulary:
                 raise TypeError(
                     "text must be a str or a list of str tokens, got a list holding "
                     f"{type(wrong[0]).__name__} {wrong[0]!r}. "
-                    + ("Encode one text at a time: [vocab.encode(t) for t in texts]."
-                       if isinstance(wrong[0], (list, tuple)) else
-                       "Ids are encoded already: decode(ids) turns them back into text.")
+                    + (
+                        "Encode one text at a time: [vocab.encode(t) for t in texts]."
+                        if isinstance(wrong[0], (list, tuple))
+                        else "Ids are encoded already: decode(ids) turns them back into text."
+                    )
                 )
         else:
             tokens = self.tokenize(text)
@@ -511,8 +534,13 @@ class Vocabulary:
         Returns:
             A ``str``: characters joined directly, words joined by one space.
         """
-        arr = checks.ids(ids, "ids", high=len(self.tokens), what="token ids",
-                         note="take probs.argmax(-1) first: decode reads token ids.")
+        arr = checks.ids(
+            ids,
+            "ids",
+            high=len(self.tokens),
+            what="token ids",
+            note="take probs.argmax(-1) first: decode reads token ids.",
+        )
         if arr.ndim != 1:
             raise ValueError(
                 f"ids must be one sequence of ids (1-D), got shape {arr.shape}. Decode a batch "
@@ -529,7 +557,9 @@ class Vocabulary:
         return ("" if self.level == "char" else " ").join(out)
 
 
-def pad_sequences(sequences, maxlen=None, padding="post", truncating="post", value=0, dtype="int32"):
+def pad_sequences(
+    sequences, maxlen=None, padding="post", truncating="post", value=0, dtype="int32"
+):
     """Pad (or cut) sequences of ids to one length and return the mask.
 
     Like ``keras.utils.pad_sequences``, but padding at the end by default
@@ -576,13 +606,12 @@ def pad_sequences(sequences, maxlen=None, padding="post", truncating="post", val
     mask = np.zeros((len(seqs), maxlen), dtype=bool)  # (batch, maxlen)
     for i, s in enumerate(seqs):
         if len(s) > maxlen:
-            s = s[:maxlen] if truncating == "post" else s[len(s) - maxlen:]
+            s = s[:maxlen] if truncating == "post" else s[len(s) - maxlen :]
         n = len(s)
         if n == 0:
             continue
         if padding == "post":
             padded[i, :n], mask[i, :n] = s, True
         else:
-            padded[i, maxlen - n:], mask[i, maxlen - n:] = s, True
+            padded[i, maxlen - n :], mask[i, maxlen - n :] = s, True
     return padded, mask
-

@@ -1,6 +1,4 @@
-"""The exercise registry and the ``check`` function (see ``rnncourse.exercises``).
-
-"""
+"""The exercise registry and the ``check`` function (see ``rnncourse.exercises``)."""
 
 import math
 

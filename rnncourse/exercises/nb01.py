@@ -34,8 +34,7 @@ def _ex_01_rnn_params_long():
     "01.mlp_params",
     "A fixed-window MLP flattens a window of 20 steps of 10 features into one vector "
     "and feeds it to Dense(64). How many parameters does that Dense layer have?",
-    "Flattening gives 20 * 10 inputs; each of the 64 units has one weight per input "
-    "plus a bias.",
+    "Flattening gives 20 * 10 inputs; each of the 64 units has one weight per input plus a bias.",
 )
 def _ex_01_mlp_params():
     return (20 * 10 + 1) * 64

@@ -25,7 +25,9 @@ RUNNING_SIZES = (64, 64, 32)
 
 def _log_loss(labels, probs):
     """Mean binary cross-entropy, natural logarithm."""
-    terms = [-(y * math.log(p) + (1 - y) * math.log(1 - p)) for y, p in zip(labels, probs, strict=True)]
+    terms = [
+        -(y * math.log(p) + (1 - y) * math.log(1 - p)) for y, p in zip(labels, probs, strict=True)
+    ]
     return sum(terms) / len(terms)
 
 

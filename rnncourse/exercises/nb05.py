@@ -55,7 +55,9 @@ def _ex_05_bidirectional_params():
     "The second GRU's inputs are the first GRU's outputs: 16 features, not 4.",
 )
 def _ex_05_stacked_params():
-    return _recurrent_params("GRU", features=4, units=16) + _recurrent_params("GRU", features=16, units=16)
+    return _recurrent_params("GRU", features=4, units=16) + _recurrent_params(
+        "GRU", features=16, units=16
+    )
 
 
 @register(
