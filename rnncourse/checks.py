@@ -150,7 +150,7 @@ def number(
         >>> number(np.float64(0.95) > 0.9, "value", caller="check_outcome")
         Traceback (most recent call last):
         ...
-        ValueError: check_outcome(value=...) must be a finite number, got the bool value=np.True_: pass the number itself, not a comparison.
+        ValueError: check_outcome(value=...) must be a finite number, got the bool value=...True...: pass the number itself, not a comparison.
     """
     parts = []
     if low is not None and high is not None:
