@@ -6,7 +6,6 @@ package from the same tag (tools/colab.py). A bare ``rnncourse`` from a package
 index, an unpinned branch or a second URL is a failure.
 """
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -17,10 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if sys.version_info < (3, 11):  # pragma: no cover - tools/ needs tomllib
     pytest.skip("tools/colab.py needs Python 3.11 (tomllib)", allow_module_level=True)
 
-_spec = importlib.util.spec_from_file_location("colab_tools", ROOT / "tools" / "colab.py")
-colab = importlib.util.module_from_spec(_spec)
-sys.modules["colab_tools"] = colab  # dataclasses look their module up there
-_spec.loader.exec_module(colab)
+import colab  # noqa: E402  (tools/, on pytest's pythonpath; after the skip: it needs tomllib)
 
 SOURCE = colab.course_source()
 NOTEBOOKS = colab.notebook_paths()

@@ -7,7 +7,6 @@ that decides pass or fail, the google.colab stand-in, and git's insteadOf.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -15,15 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import colab_rehearsal as rehearsal  # tools/, on pytest's pythonpath
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location(
-    "colab_rehearsal", ROOT / "tools" / "colab_rehearsal.py"
-)
-rehearsal = importlib.util.module_from_spec(_spec)
-sys.modules["colab_rehearsal"] = rehearsal
-_spec.loader.exec_module(rehearsal)
 
 COLAB = {
     "ipython": ("ipython", "7.34.0"),
@@ -140,27 +134,23 @@ def _env_with(extra: dict) -> dict:
     return env | extra
 
 
+def _ipython(code, env):
+    """Run ``code`` in IPython (startup files included) without colours or terminal-title codes.
+
+    IPython 7 writes a terminal-title escape sequence before the output unless told not to.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "IPython", "--no-banner", "--colors=NoColor",
+         "--TerminalInteractiveShell.term_title=False", "-c", code],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
 def test_colab_stub_is_imported_at_kernel_start(tmp_path):
     env = _env_with(rehearsal.write_colab_stub(tmp_path))
     assert not (tmp_path / "pythonpath" / "google" / "__init__.py").exists()  # a namespace package
     probe = "import sys; print('google.colab' in sys.modules)"
-    ipython = subprocess.run(
-        # no terminal-title escape codes (IPython 7 writes them before the output)
-        [
-            sys.executable,
-            "-m",
-            "IPython",
-            "--no-banner",
-            "--colors=NoColor",
-            "--TerminalInteractiveShell.term_title=False",
-            "-c",
-            probe,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    ipython = _ipython(probe, env)
     assert ipython.stdout.strip().splitlines()[-1] == "True", ipython.stderr
     # Plain Python does not run IPython's startup files; the package is importable there, and
     # google.protobuf (the same namespace) still imports beside it.
@@ -172,22 +162,7 @@ def test_colab_stub_is_imported_at_kernel_start(tmp_path):
         timeout=120,
     )
     assert plain.stdout.split() == ["False", "both"], plain.stderr
-    without = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "IPython",
-            "--no-banner",
-            "--colors=NoColor",
-            "--TerminalInteractiveShell.term_title=False",
-            "-c",
-            probe,
-        ],
-        env=_env_with({"IPYTHONDIR": str(tmp_path / "empty")}),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    without = _ipython(probe, _env_with({"IPYTHONDIR": str(tmp_path / "empty")}))
     assert without.stdout.strip().splitlines()[-1] == "False"
 
 

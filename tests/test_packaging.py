@@ -50,15 +50,12 @@ def test_environment_yml_derives_from_pyproject():
     assert len(pythons) == 1 and re.fullmatch(r"python=3\.1[0-3]", pythons[0]), pythons
 
 
-def _colab_versions(path=ROOT / "tools" / "colab-constraints.txt"):
+def _colab_versions():
     """Colab's package versions, from the committed constraints file (name -> version)."""
-    pins = {}
-    for line in Path(path).read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            name, version = line.split("==")
-            pins[_normalise(name)[0]] = version
-    return pins
+    from colab_rehearsal import read_constraints  # tools/, on pytest's pythonpath
+
+    pins, _python = read_constraints()
+    return {name: version for name, (_, version) in pins.items()}
 
 
 def _learner_requirements():
