@@ -28,7 +28,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,15 +96,22 @@ def first_code_cell(nb):
     return next(c for c in nb.cells if c.cell_type == "code")
 
 
+def install_lines(setup_source: str) -> list[str]:
+    """The ``%pip install`` lines of a setup cell's source, as written (stripped)."""
+    return [m.group(0).strip() for m in _INSTALL.finditer(setup_source)]
+
+
 def problems(path: Path, source: CourseSource) -> list[str]:
     """What in one notebook disagrees with ``source`` (empty when all agrees)."""
+    import nbformat  # here, not at the top: the Colab rehearsal imports this module without it
+
     nb = nbformat.read(path, as_version=4)
     found = []
     badge = f"[![Open In Colab]({BADGE_SVG})]({source.badge_url(path.name)})"
     if badge not in nb.cells[0].source:
         found.append(f"{path.name}: the first cell's badge is not {badge}")
     setup = first_code_cell(nb).source
-    installs = [m.group(0).strip() for m in _INSTALL.finditer(setup)]
+    installs = install_lines(setup)
     if installs != [source.install_line]:
         found.append(
             f"{path.name}: the setup cell installs {installs or 'nothing'}; "
@@ -129,6 +135,8 @@ def readme_problems(readme: Path, source: CourseSource) -> list[str]:
 
 def sync(root: Path = ROOT) -> list[Path]:
     """Rewrite every notebook's badge and install line (and the README's Colab URLs)."""
+    import nbformat
+
     source = course_source(root / "pyproject.toml")
     changed = []
     for path in notebook_paths(root):

@@ -64,6 +64,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import colab as colab_tools  # tools/colab.py, beside this script: the release and the setup cell's install lines
+
 ROOT = Path(__file__).resolve().parents[1]
 CONSTRAINTS = ROOT / "tools" / "colab-constraints.txt"
 OUTPUT = ROOT / "build" / "colab-rehearsal"
@@ -83,7 +85,6 @@ COLAB_BASE = (
     "nbformat",
 )
 KERNEL_NAME = "colab-rehearsal"
-_INSTALL = re.compile(r"^\s*%pip install\b.*$", re.MULTILINE)
 _PYTHON_LINE = re.compile(r"^#\s*Python:\s*(\d+\.\d+)(\.\d+)?\s*$", re.MULTILINE)
 
 
@@ -318,7 +319,7 @@ def install_lines(notebook: Path) -> list[str]:
     if setup is None:
         return []
     source = setup["source"] if isinstance(setup["source"], str) else "".join(setup["source"])
-    return [m.group(0).strip() for m in _INSTALL.finditer(source)]
+    return colab_tools.install_lines(source)
 
 
 def requirements_of(line: str) -> list[str]:
@@ -549,8 +550,14 @@ def _rehearse(args, scratch, output, colab, python, python_version, head, starte
     git("-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", head, cwd=clone)
     notebooks = [resolve_notebook(n, clone / "notebooks") for n in args.notebooks]
 
-    # The environment, as Colab has it before the first cell. First Colab's pip, and nbformat
-    # (tools/colab.py imports it) to read the release from the clone.
+    # The release, read from the clone's pyproject.toml; then the environment, as Colab has it
+    # before the first cell, starting with Colab's pip.
+    release = colab_tools.course_source(clone / "pyproject.toml")
+    source = {
+        "repository": release.repository,
+        "tag": release.tag,
+        "install_line": release.install_line,
+    }
     venv_dir = scratch / "venv"
     t0 = time.monotonic()
     subprocess.run([python, "-m", "venv", str(venv_dir)], check=True)
@@ -559,18 +566,6 @@ def _rehearse(args, scratch, output, colab, python, python_version, head, starte
     constrain = ["-c", str(Path(args.constraints).resolve())]
     if "pip" in colab:
         venv.pip("install", "-q", f"pip=={colab['pip'][1]}", what="installing Colab's pip")
-    venv.pip("install", "-q", *constrain, "nbformat", what="installing Colab's nbformat")
-    source = json.loads(
-        venv.run(
-            "-c",
-            "import json, sys; sys.path.insert(0, sys.argv[1]); from colab import course_source; "
-            "s = course_source(__import__('pathlib').Path(sys.argv[2])); "
-            "print(json.dumps({'repository': s.repository, 'tag': s.tag, 'install_line': s.install_line}))",
-            str(clone / "tools"),
-            str(clone / "pyproject.toml"),
-            what="reading tools/colab.py course_source()",
-        ).stdout
-    )
     old_tag = subprocess.run(
         ["git", "rev-parse", "-q", "--verify", f"refs/tags/{source['tag']}^{{commit}}"],
         cwd=clone,
@@ -639,9 +634,7 @@ def _rehearse(args, scratch, output, colab, python, python_version, head, starte
     base = venv.freeze()
     t3 = time.monotonic()
     setup_seconds = round(t3 - t0, 1)
-    steps = (
-        f"venv, pip and nbformat {t1 - t0:.0f} s, dry run {t2 - t1:.0f} s, install {t3 - t2:.0f} s"
-    )
+    steps = f"venv and pip {t1 - t0:.0f} s, dry run {t2 - t1:.0f} s, install {t3 - t2:.0f} s"
     extra = sorted(closure & base.keys() - dependencies_of(venv, COLAB_BASE))
     print(
         f"environment: {len(base)} packages at Colab's versions in {setup_seconds} s ({steps}): "
