@@ -20,7 +20,6 @@ Run (not a test; the figures go into benchmarks/CELLS.md):
 
 import argparse
 import os
-import platform
 import statistics
 import time
 
@@ -31,6 +30,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from rnncourse import cells  # noqa: E402
+from rnncourse.machine import describe  # noqa: E402
 
 KINDS = {
     "LSTM": (cells.LSTMCell, keras.layers.LSTM),
@@ -41,14 +41,7 @@ KINDS = {
 
 def machine():
     """One line describing the machine and the software."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-        if names:
-            cpu = names[0]
-    except OSError:
-        pass
+    here = describe(packages=())
     device = "CPU"
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
@@ -64,7 +57,7 @@ def machine():
     else:
         versions = keras.backend.backend()
     return (
-        f"{cpu}, {os.cpu_count()} logical cores; {device}; Python {platform.python_version()}, "
+        f"{here['cpu']}, {here['cores']} cores; {device}; Python {here['versions']['python']}, "
         f"Keras {keras.__version__} ({keras.backend.backend()}), {versions}, "
         f"NumPy {np.__version__}"
     )

@@ -25,7 +25,8 @@ import re
 import sys
 from pathlib import Path
 
-from rnncourse.report import format_seconds, machine_info, machine_line, versions_line
+from rnncourse.machine import describe, summary_line, versions_line
+from rnncourse.report import format_seconds
 
 __all__ = ["APPLICATIONS", "comparison_rows", "main", "render"]
 
@@ -83,7 +84,7 @@ def render(rows, report):
         "",
         f"Written by `python benchmarks/compare_baselines.py` on {report.get('started', '?')}.",
         "",
-        f"- machine: {machine_line(report['machine'])}",
+        f"- machine: {summary_line(report['machine'])}",
         f"- versions: {versions_line(report['machine'])}",
         "",
         "`better by` is how far the model is on the good side of the baseline (its value minus",
@@ -133,7 +134,7 @@ def main(argv=None):
         from rnncourse.runner import run_course
 
         report = run_course(list(APPLICATIONS), output=args.output, html=False)
-    report.setdefault("machine", machine_info())
+    report.setdefault("machine", describe())
     report.setdefault("started", dt.datetime.now().isoformat(timespec="seconds"))
     rows = comparison_rows(report)
     text = render(rows, report)

@@ -26,6 +26,9 @@ Submodules (import the ones you need, e.g. ``from rnncourse import cells``):
 - ``rnncourse.pretrain``: ``python -m rnncourse pretrain 06``, longer training of
   notebook 06's model, and the loader of its shipped weights.
 - ``rnncourse.doctor``: checks an installation (``python -m rnncourse doctor``).
+- ``rnncourse.lab``: where the notebooks are; ``python -m rnncourse lab`` opens them.
+- ``rnncourse.machine``: the one place that asks what this machine is and
+  which versions it runs (``setup()``'s line, the runner's and pretraining's records).
 - ``rnncourse.checks``: the argument checks every module shares, so that a
   learner's mistake gets an error naming the argument, not a wrong answer.
 """

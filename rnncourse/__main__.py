@@ -12,9 +12,6 @@ import sys
 
 __all__ = ["main"]
 
-# What `run` needs beyond a learner's install (pyproject.toml's extra "run").
-RUNNER_MODULES = ("nbclient", "nbconvert", "nbformat", "ipykernel", "psutil")
-
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -31,14 +28,17 @@ def main(argv=None):
 
         return doctor_main(rest)
     if args.command == "lab":
-        from rnncourse.doctor import lab_main
+        from rnncourse.lab import main as lab_main
 
         return lab_main(rest)
     if args.command == "pretrain":
         from rnncourse.pretrain import main as pretrain_main
 
         return pretrain_main(rest)
-    missing = [name for name in RUNNER_MODULES if importlib.util.find_spec(name) is None]
+    from rnncourse.doctor import requirements
+
+    # what `run` needs beyond a learner's install: pyproject.toml's extra "run"
+    missing = [r.name for r in requirements("run") if importlib.util.find_spec(r.name) is None]
     if missing:
         print(
             f"python -m rnncourse run needs the course runner's tools, and {', '.join(missing)} "

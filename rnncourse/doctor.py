@@ -5,29 +5,38 @@ command exits non-zero when any check fails.
 """
 
 import argparse
-import importlib
 import importlib.metadata as md
-import os
-import shutil
-import subprocess
 import sys
-from pathlib import Path
 
-from rnncourse.session import QUIET_ENV, import_tensorflow_quietly
+from rnncourse import machine
+from rnncourse.lab import notebooks_dir
+from rnncourse.session import import_tensorflow_quietly
 
-__all__ = ["check_installation", "lab_main", "main", "notebooks_dir", "requirements"]
+__all__ = ["check_installation", "main", "requirements"]
 
 
-def requirements():
-    """The course's runtime requirements, read from the installed package metadata.
+def requirements(extra=""):
+    """The course's requirements, read from the installed package metadata.
 
-    Returns a list of ``packaging.requirements.Requirement`` (the same list as
-    ``pyproject.toml``'s ``dependencies``, extras excluded).
+    Args:
+        extra: ``""`` for ``pyproject.toml``'s ``dependencies``; the name of an
+            extra (``"run"``, ``"tfds"``...) for that extra's own additions.
+
+    Returns:
+        A list of ``packaging.requirements.Requirement``.
     """
     from packaging.requirements import Requirement
 
     reqs = [Requirement(text) for text in (md.requires("rnncourse") or [])]
-    return [r for r in reqs if r.marker is None or r.marker.evaluate({"extra": ""})]
+    if not extra:
+        return [r for r in reqs if r.marker is None or r.marker.evaluate({"extra": ""})]
+    return [
+        r
+        for r in reqs
+        if r.marker is not None
+        and r.marker.evaluate({"extra": extra})
+        and not r.marker.evaluate({"extra": ""})
+    ]
 
 
 def check_installation():
@@ -73,16 +82,9 @@ def check_installation():
         backend = keras.backend.backend()
         results.append(("keras backend", True, backend))
         if backend == "tensorflow":
-            import tensorflow as tf
-
-            gpus = tf.config.list_physical_devices("GPU")
-            results.append(
-                (
-                    "devices",
-                    True,
-                    f"GPU x{len(gpus)}" if gpus else "CPU only (fine: every notebook runs on CPU)",
-                )
-            )
+            found = machine.device()
+            note = " only (fine: every notebook runs on CPU)" if found == "CPU" else ""
+            results.append(("devices", True, found + note))
     except Exception as err:  # report anything that stops Keras from starting
         results.append(
             (
@@ -120,12 +122,6 @@ def check_installation():
     return results
 
 
-def notebooks_dir():
-    """The ``notebooks/`` folder of a clone, or ``None`` for a wheel install."""
-    candidate = Path(__file__).resolve().parent.parent / "notebooks"
-    return candidate if candidate.is_dir() else None
-
-
 def main(argv=None):
     argparse.ArgumentParser(prog="python -m rnncourse doctor", description=__doc__).parse_args(argv)
     results = check_installation()
@@ -141,30 +137,3 @@ def main(argv=None):
         return 1
     print("\nAll checks passed: open the course with `python -m rnncourse lab`.")
     return 0
-
-
-def lab_main(argv=None):
-    """Open JupyterLab on the notebooks folder (adds ``--allow-root`` when run as root)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m rnncourse lab", description="Open the course notebooks in JupyterLab."
-    )
-    _, extra = parser.parse_known_args(argv)  # everything else goes to `jupyter lab`
-    nb = notebooks_dir()
-    if nb is None:
-        print(
-            "notebooks/ not found: clone the course repository, then run this inside it.",
-            file=sys.stderr,
-        )
-        return 1
-    try:
-        importlib.import_module("jupyterlab")
-    except ImportError:
-        print('JupyterLab is not installed: run `pip install -e ".[lab]"`.', file=sys.stderr)
-        return 1
-    cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={nb}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    env = {**os.environ, **{k: os.environ.get(k, v) for k, v in QUIET_ENV.items()}}
-    if shutil.which("jupyter") is None:
-        print("note: `jupyter` is not on PATH; starting JupyterLab through this Python.")
-    return subprocess.call(cmd + extra, env=env)

@@ -25,13 +25,13 @@ Run it from the repository root, then rewrite the manifest::
 
 import argparse
 import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from rnncourse import machine
 
 __all__ = [
     "CHAR_GRU_06",
@@ -153,6 +153,7 @@ def train_char_model(config=None, *, train_chars=None, log=print):
             f"pass {epoch}/{config['epochs']}: training {history[-1]['train_nats']:.4f}, "
             f"validation {val_nats:.4f} nats/char, {history[-1]['seconds']:.0f} s"
         )
+    here = machine.describe()
     record = {
         "command": "python -m rnncourse pretrain 06",
         "config": config,
@@ -162,10 +163,11 @@ def train_char_model(config=None, *, train_chars=None, log=print):
         "parameters": int(model.count_params()),
         "history": history,
         "seconds": round(time.time() - start, 1),
+        # the keys of the shipped record (06 prints them), filled from the course's one machine probe
         "machine": {
-            "platform": platform.platform(),
-            "processor": platform.machine(),
-            "cpus": os.cpu_count(),
+            "platform": here["platform"],
+            "processor": here["cpu"],
+            "cpus": here["cores"],
             "device": versions["device"],
         },
         "versions": {k: versions[k] for k in ("python", "tensorflow", "keras", "numpy", "backend")},

@@ -8,24 +8,17 @@ measured run of each notebook that the README's table is rendered from
 ``<!-- notebook-table:end -->``). Nothing here imports TensorFlow.
 """
 
-import importlib.metadata as md
 import json
-import os
-import platform
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from rnncourse.machine import format_bytes, summary_line, versions_line
 
 __all__ = [
     "README_END",
     "README_START",
-    "format_bytes",
     "error_text",
     "format_seconds",
-    "machine_info",
-    "machine_line",
     "merge_results",
     "notebook_summary",
     "outcome_text",
@@ -33,7 +26,6 @@ __all__ = [
     "render_index_html",
     "render_markdown",
     "update_readme",
-    "versions_line",
 ]
 
 #: Marker lines that bracket the generated notebook table in ``README.md``.
@@ -71,82 +63,7 @@ def notebook_summary(path):
     }
 
 
-# --------------------------------------------------------------------------- machine
-def machine_info():
-    """This machine (``cpu``, ``cores``, ``ram_bytes``, ``gpu``, ``platform``) and the main packages' ``versions``.
-
-    Example:
-        >>> machine_info()["cores"] >= 1
-        True
-    """
-    cpu = platform.processor() or platform.machine()
-    if Path("/proc/cpuinfo").is_file():
-        names = re.findall(
-            r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.MULTILINE
-        )
-        cpu = names[0].strip() if names else cpu
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    try:
-        import psutil
-
-        ram = int(psutil.virtual_memory().total)
-    except ImportError:
-        ram = None
-    gpu = []
-    if shutil.which("nvidia-smi"):
-        query = ["nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader"]
-        try:
-            gpu = subprocess.run(
-                query, capture_output=True, text=True, timeout=20, check=True
-            ).stdout.splitlines()
-        except (OSError, subprocess.SubprocessError):
-            pass
-    versions = {"python": sys.version.split()[0]}
-    for name in ("rnncourse", "tensorflow", "keras", "numpy", "nbclient", "ipykernel"):
-        try:
-            versions[name] = md.version(name)
-        except md.PackageNotFoundError:
-            versions[name] = None
-    return {
-        "cpu": cpu,
-        "cores": cores,
-        "ram_bytes": ram,
-        "gpu": [g.strip() for g in gpu if g.strip()],
-        "platform": platform.platform(),
-        "versions": versions,
-    }
-
-
-def machine_line(info):
-    """One line that names the machine, e.g. ``"AMD EPYC, 2 cores, 23.5 GiB RAM, no GPU"``."""
-    parts = [info.get("cpu") or "unknown CPU", f"{info.get('cores', '?')} cores"]
-    if info.get("ram_bytes"):
-        parts.append(f"{format_bytes(info['ram_bytes'])} RAM")
-    parts.append("GPU: " + "; ".join(info["gpu"]) if info.get("gpu") else "no GPU")
-    return ", ".join(parts)
-
-
-def versions_line(info):
-    """``"Python 3.11.7, tensorflow 2.21.0, ..."`` from :func:`machine_info`'s versions."""
-    versions = info.get("versions") or {}
-    return ", ".join(
-        [f"Python {versions.get('python', '?')}"]
-        + [f"{k} {v}" for k, v in versions.items() if k != "python" and v]
-    )
-
-
 # --------------------------------------------------------------------------- figures
-def format_bytes(n):
-    """``1536 * 2**20`` -> ``"1.5 GiB"``; ``None`` -> ``"–"``."""
-    if n is None:
-        return "–"
-    for unit in ("B", "KiB", "MiB"):
-        if n < 1024:
-            return f"{n:.0f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GiB"
-
-
 def format_seconds(s):
     """``83.2`` -> ``"1 min 23 s"``; ``9.87`` -> ``"9.9 s"``; ``None`` -> ``"–"``."""
     if s is None:
@@ -225,7 +142,7 @@ def render_markdown(report):
     lines = [
         "# Course run report",
         "",
-        f"- machine: {machine_line(machine)}",
+        f"- machine: {summary_line(machine)}",
         f"- versions: {versions_line(machine)}",
         f"- started: {report.get('started', '?')}; time limit per notebook: "
         f"{format_seconds(report.get('timeout_s'))}",
@@ -283,7 +200,7 @@ def merge_results(path, report):
     if report is None:
         return {"notebooks": old}
     by_name = {e["notebook"]: e for e in old}
-    run = f"{machine_line(report.get('machine', {}))} ({str(report.get('started', ''))[:10]})"
+    run = f"{summary_line(report.get('machine', {}))} ({str(report.get('started', ''))[:10]})"
     for e in report["notebooks"]:
         by_name[e["notebook"]] = {
             **{k: e.get(k) for k in ("notebook", "status", "wall_s", "peak_rss_bytes", "error")},
@@ -313,7 +230,7 @@ def readme_table(notebook_paths, results=None, *, link_prefix="notebooks/"):
     results = results or {}
     by_name = {e["notebook"]: e for e in results.get("notebooks", [])}
     default_run = (
-        f"{machine_line(results['machine'])} ({str(results.get('started', ''))[:10]})"
+        f"{summary_line(results['machine'])} ({str(results.get('started', ''))[:10]})"
         if "machine" in results
         else None
     )

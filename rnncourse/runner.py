@@ -61,7 +61,7 @@ class NotebookNotFoundError(ValueError):
 def list_notebooks(notebooks_dir=None):
     """The course's notebooks (``*.ipynb`` in ``notebooks_dir``, default the clone's ``notebooks/``), sorted."""
     if notebooks_dir is None:
-        from rnncourse.doctor import notebooks_dir as find
+        from rnncourse.lab import notebooks_dir as find
 
         notebooks_dir = find() or Path("notebooks")
     folder = Path(notebooks_dir)
@@ -301,7 +301,7 @@ def run_course(
 ):
     """Execute notebooks one after the other; write and return the report (``OUTPUT/report.json``).
 
-    The report holds ``started``, ``machine`` (:func:`rnncourse.report.machine_info`),
+    The report holds ``started``, ``machine`` (:func:`rnncourse.machine.describe`),
     ``timeout_s``, ``notebooks`` (:func:`execute_notebook`'s dicts),
     ``total_wall_s``, ``passed_count`` and ``failed`` (stems); ``report.md``
     and ``index.html`` render it.
@@ -310,12 +310,13 @@ def run_course(
         >>> run_course(["01"], output="build", html=False)["failed"]  # doctest: +SKIP
         []
     """
-    from rnncourse.report import machine_info, render_index_html, render_markdown
+    from rnncourse.machine import describe
+    from rnncourse.report import render_index_html, render_markdown
 
     paths, output = resolve_notebooks(notebooks, notebooks_dir), Path(output)
     report = {
         "started": dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
-        "machine": machine_info(),
+        "machine": describe(),
         "timeout_s": timeout,
         "notebooks": [],
     }

@@ -13,9 +13,9 @@ import sys
 import tempfile
 import warnings
 
-from rnncourse import checks
+from rnncourse import checks, machine
 
-__all__ = ["QUIET_ENV", "device_summary", "import_tensorflow_quietly", "setup"]
+__all__ = ["QUIET_ENV", "import_tensorflow_quietly", "setup"]
 
 #: Environment that TensorFlow reads once, at import. ``TF_ENABLE_ONEDNN_OPTS``
 #: changes the floating-point bits of some kernels, so the course pins it to the
@@ -83,7 +83,7 @@ def setup(seed=42, *, quiet=True, verbose=True):
         "backend": keras.backend.backend(),
         "numpy": np.__version__,
         "tensorflow": _tf_version(),
-        "device": device_summary(),
+        "device": machine.device(),
         "seed": seed,
     }
     if verbose:
@@ -159,23 +159,3 @@ def _tf_version():
     except ImportError:
         return "not installed"
     return tf.__version__
-
-
-def device_summary():
-    """Return ``"GPU (name, ...)"`` when TensorFlow sees a GPU, else ``"CPU"``."""
-    try:
-        import tensorflow as tf
-    except ImportError:
-        return "CPU"
-    gpus = tf.config.list_physical_devices("GPU")
-    if not gpus:
-        return "CPU"
-    names = []
-    for gpu in gpus:
-        try:
-            names.append(
-                tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
-            )
-        except (RuntimeError, ValueError):
-            names.append(gpu.name)
-    return f"GPU x{len(gpus)} ({', '.join(names)})"

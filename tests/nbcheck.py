@@ -14,11 +14,11 @@ A notebook follows the convention when:
 import re
 
 import nbformat
+from colab import COLAB_GUARD  # tools/colab.py: the Colab install line and its guard
 
 __all__ = ["SETUP_CALL", "COLAB_GUARD", "problems", "setup_cell"]
 
 SETUP_CALL = "rnncourse.setup("
-COLAB_GUARD = 'if "google.colab" in sys.modules:'
 _TF_IMPORT = re.compile(r"^\s*(import|from)\s+(keras|tensorflow)\b", re.MULTILINE)
 
 

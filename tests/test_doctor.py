@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from rnncourse import doctor
+from rnncourse import doctor, lab
 
 
 @pytest.mark.slow
@@ -44,10 +44,10 @@ def test_unknown_command_is_refused():
 def test_lab_command_builds_the_right_jupyter_call(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        doctor.importlib, "import_module", lambda name: None
+        lab.importlib, "import_module", lambda name: None
     )  # as if JupyterLab were installed
-    monkeypatch.setattr(doctor.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
-    assert doctor.lab_main(["--no-browser"]) == 0
+    monkeypatch.setattr(lab.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    assert lab.main(["--no-browser"]) == 0
     cmd, env = calls[0]
     assert cmd[1:3] == ["-m", "jupyterlab"] and cmd[-1] == "--no-browser"
     assert any(arg.startswith("--notebook-dir=") and arg.endswith("notebooks") for arg in cmd)
@@ -58,6 +58,6 @@ def test_lab_command_without_jupyterlab_says_what_to_install(monkeypatch, capsys
     def missing(name):
         raise ImportError(name)
 
-    monkeypatch.setattr(doctor.importlib, "import_module", missing)
-    assert doctor.lab_main([]) == 1
+    monkeypatch.setattr(lab.importlib, "import_module", missing)
+    assert lab.main([]) == 1
     assert 'pip install -e ".[lab]"' in capsys.readouterr().err

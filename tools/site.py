@@ -258,7 +258,8 @@ SITE_CSS = """\
 
 def _report_lines(report):
     """Markdown lines saying what was run, where and with which outcome."""
-    from rnncourse.report import format_seconds, machine_line, versions_line
+    from rnncourse.machine import summary_line, versions_line
+    from rnncourse.report import format_seconds
 
     machine = report.get("machine", {})
     entries = report.get("notebooks", [])
@@ -267,7 +268,7 @@ def _report_lines(report):
         f"Every page below is a notebook as `python -m rnncourse run` executed it, with its "
         f"outputs and figures: {passed} of {len(entries)} notebooks ran to the end with every "
         f"asserted outcome met, in {format_seconds(report.get('total_wall_s'))} of wall time, on "
-        f"{machine_line(machine)} ({str(report.get('started', '?'))[:10]}).",
+        f"{summary_line(machine)} ({str(report.get('started', '?'))[:10]}).",
         "",
         f"Versions: {versions_line(machine)}.",
     ]
