@@ -13,6 +13,8 @@ batch of rows at once, each row with its own temperature if you like.
   (``temperature=0`` is greedy: always the most likely token).
 - :func:`top_k_tokens`: the ``k`` most likely tokens of each row and their
   probabilities, most likely first.
+- :func:`sample_text`: continue a prompt with a language model, one sampled
+  token at a time (the simple loop that re-reads the text at every step).
 - :class:`KneserNey` and :class:`WittenBell`: the count baselines to beat,
   interpolated smoothed n-gram models over token ids that score held-out text.
 """
@@ -21,7 +23,14 @@ import numpy as np
 
 from rnncourse import checks
 
-__all__ = ["KneserNey", "WittenBell", "sample_next", "softmax_with_temperature", "top_k_tokens"]
+__all__ = [
+    "KneserNey",
+    "WittenBell",
+    "sample_next",
+    "sample_text",
+    "softmax_with_temperature",
+    "top_k_tokens",
+]
 
 
 def _as_logits(logits):
@@ -192,6 +201,76 @@ def top_k_tokens(probs, k):
     k = min(checks.positive_int(k, "k"), arr.shape[-1])
     ids = np.argsort(-arr, axis=-1, kind="stable")[..., :k]  # (..., k)
     return ids.astype(np.int64), np.take_along_axis(arr, ids, axis=-1)
+
+
+def sample_text(model, vocab, prompt, n_tokens, temperature=1.0, top_k=None, rng=None):
+    """Continue ``prompt`` with ``n_tokens`` tokens sampled from a language model.
+
+    The plainest generation loop: at every step the model reads the whole text
+    so far (the prompt and the tokens sampled until now), the logits at its
+    last position give the distribution of the next token, one token is drawn
+    with :func:`sample_next` and appended. Reading everything again costs
+    ``O(n^2)`` steps for ``n`` tokens, which does not matter for a short sample
+    (a line printed after each training epoch, say); a recurrent model can
+    instead step its cell and read each token once (notebook 06 does both).
+    The reserved ids of ``vocab`` (padding, unknown, start, end) are never
+    sampled.
+
+    Args:
+        model: a callable from token ids of shape ``(1, time)`` (``int32``) to
+            logits of shape ``(1, time, vocab_size)``, such as a Keras model of
+            Embedding, a recurrent layer with ``return_sequences=True`` and
+            Dense; Keras tensors are converted to NumPy.
+        vocab: a :class:`rnncourse.data.Vocabulary` (``encode``, ``decode``
+            and ``RESERVED``), the one the model was trained with.
+        prompt: the text to continue, a non-empty string.
+        n_tokens: how many tokens to sample, a positive integer.
+        temperature: as :func:`sample_next` (``0`` is greedy).
+        top_k: as :func:`sample_next`.
+        rng: a ``np.random.Generator``, an integer seed, or ``None``; with a
+            seed the same model writes the same text.
+
+    Returns:
+        ``prompt`` followed by the decoded sampled tokens (a ``str``).
+
+    Raises:
+        ValueError: an empty ``prompt``, a bad ``n_tokens``, or model output of
+            the wrong shape (the message says what was received).
+
+    Example:
+        >>> from rnncourse import data
+        >>> vocab = data.Vocabulary.from_texts(["ab"], level="char")
+        >>> def always_b(ids):  # a stand-in model: logits favour "b" everywhere
+        ...     logits = np.zeros(ids.shape + (len(vocab),))  # (1, time, vocab)
+        ...     logits[..., vocab.encode("b")[0]] = 5.0
+        ...     return logits
+        >>> sample_text(always_b, vocab, "a", 3, temperature=0)
+        'abbb'
+    """
+    if not isinstance(prompt, str) or not prompt:
+        raise ValueError(f"prompt must be a non-empty string, got prompt={prompt!r}.")
+    n_tokens = checks.positive_int(n_tokens, "n_tokens")
+    if not isinstance(rng, np.random.Generator):
+        # one generator for the whole text, so the draws differ from step to step
+        rng = np.random.default_rng(None if rng is None else checks.non_negative_int(rng, "rng"))
+    n_reserved = len(vocab.RESERVED)
+    ids = [int(i) for i in vocab.encode(prompt)]
+    new = []
+    for _ in range(n_tokens):
+        logits = model(np.array([ids + new], dtype="int32"))  # (1, time, vocab)
+        if not isinstance(logits, np.ndarray):
+            import keras  # only for a model that returns backend tensors
+
+            logits = keras.ops.convert_to_numpy(logits)
+        if logits.ndim != 3 or logits.shape[:2] != (1, len(ids) + len(new)):
+            raise ValueError(
+                "model must map ids of shape (1, time) to logits of shape (1, time, vocab_size), "
+                f"got logits of shape {logits.shape} for ids of shape (1, {len(ids) + len(new)})."
+            )
+        last = np.array(logits[0, -1], dtype=np.float64)  # (vocab,)
+        last[:n_reserved] = -np.inf  # never padding, unknown, start or end
+        new.append(int(sample_next(last, temperature, top_k, rng)))
+    return prompt + vocab.decode(new)
 
 
 _ENCODE = "Count and score token ids, as Vocabulary.encode gives them."

@@ -188,3 +188,104 @@ def test_kneser_ney_with_a_large_vocabulary_counts_by_sorting(vocab_size):
             for c, t in zip(contexts, targets, strict=True)
         ]
         np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def _vocab():
+    from rnncourse import data
+
+    return data.Vocabulary.from_texts(["abcx"], level="char")
+
+
+def _rigged_model(vocab, favourite, reserved_bias=0.0):
+    """Embedding -> GRU -> Dense whose logits always favour one character."""
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(len(vocab), 4),
+            keras.layers.GRU(4, return_sequences=True),
+            keras.layers.Dense(len(vocab)),
+        ]
+    )
+    dense = model.layers[-1]
+    bias = np.zeros(len(vocab), dtype="float32")
+    bias[vocab.encode(favourite)[0]] = 20.0
+    bias[0] = reserved_bias  # id 0 is padding: never sampled however likely
+    dense.set_weights([np.zeros_like(dense.get_weights()[0]), bias])
+    return model
+
+
+def test_sample_text_follows_a_keras_model_and_skips_reserved_ids():
+    vocab = _vocab()
+    model = _rigged_model(vocab, "x", reserved_bias=50.0)  # padding is likelier still
+    assert textgen.sample_text(model, vocab, "ab", 4, temperature=1.0, rng=0) == "abxxxx"
+
+
+def test_sample_text_reads_the_whole_text_so_far():
+    vocab = _vocab()
+    seen = []
+
+    def model(ids):  # (1, time) -> (1, time, vocab); favours the id after the last one read
+        seen.append(ids.shape)
+        logits = np.zeros(ids.shape + (len(vocab),))
+        nxt = ids[0, -1] + 1 if ids[0, -1] + 1 < len(vocab) else len(vocab.RESERVED)
+        logits[0, -1, nxt] = 30.0
+        return logits
+
+    first = vocab.id_to_token(len(vocab.RESERVED))
+    out = textgen.sample_text(model, vocab, first, 3, temperature=0)
+    assert out == vocab.decode(np.arange(len(vocab.RESERVED), len(vocab.RESERVED) + 4))
+    assert seen == [(1, 1), (1, 2), (1, 3)]
+
+
+def test_sample_text_is_reproducible_with_a_seed():
+    vocab = _vocab()
+
+    def uniform(ids):
+        return np.zeros(ids.shape + (len(vocab),))
+
+    texts = [textgen.sample_text(uniform, vocab, "a", 30, rng=seed) for seed in (3, 3, 4)]
+    assert texts[0] == texts[1] != texts[2]
+    assert set(texts[0][1:]) <= set("abcx")  # only real characters, never reserved ids
+
+
+def test_sample_text_prints_one_sample_per_epoch_from_a_callback(capsys):
+    import keras
+
+    vocab = _vocab()
+    model = _rigged_model(vocab, "c")
+    model.compile(
+        optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    )
+    show = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: print(
+            f"epoch {epoch + 1}:", textgen.sample_text(model, vocab, "a", 5, rng=epoch)
+        )
+    )
+    ids = vocab.encode("abcx" * 4)[None]  # (1, 16)
+    model.fit(ids, ids, epochs=2, verbose=0, callbacks=[show])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["epoch 1", "epoch 2"]
+    assert all(len(line.split(": ", 1)[1]) == 6 for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"prompt": ""}, "prompt"),
+        ({"n_tokens": 0}, "n_tokens"),
+        ({"rng": -1}, "rng"),
+        ({"model": lambda ids: np.zeros((1, 4))}, "logits of shape"),
+    ],
+)
+def test_sample_text_rejects_bad_arguments(kwargs, match):
+    vocab = _vocab()
+    args = {
+        "model": lambda ids: np.zeros(ids.shape + (len(vocab),)),
+        "vocab": vocab,
+        "prompt": "a",
+        "n_tokens": 2,
+    }
+    with pytest.raises(ValueError, match=match):
+        textgen.sample_text(**{**args, **kwargs})
