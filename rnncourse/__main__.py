@@ -1,9 +1,10 @@
-"""Command line: ``python -m rnncourse {doctor,lab,run,pretrain}``.
+"""Command line: ``python -m rnncourse {doctor,lab,run,pretrain,exercises}``.
 
 - ``doctor``: check this installation and say what to fix.
 - ``lab``: open the course notebooks in JupyterLab.
 - ``run``: execute the course headless and write a report (see ``rnncourse.runner``).
 - ``pretrain``: the longer training of a notebook's model (see ``rnncourse.pretrain``).
+- ``exercises``: list the exercises; ``--solutions DIR`` writes solved notebooks.
 """
 
 import argparse
@@ -20,7 +21,9 @@ def main(argv=None):
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("command", choices=["doctor", "lab", "run", "pretrain"], help="what to do")
+    parser.add_argument(
+        "command", choices=["doctor", "lab", "run", "pretrain", "exercises"], help="what to do"
+    )
     args, rest = parser.parse_known_args(argv[:1])
     rest = argv[1:]
     if args.command == "doctor":
@@ -31,6 +34,10 @@ def main(argv=None):
         from rnncourse.lab import main as lab_main
 
         return lab_main(rest)
+    if args.command == "exercises":
+        from rnncourse.exercises._cli import main as exercises_main
+
+        return exercises_main(rest)
     if args.command == "pretrain":
         from rnncourse.pretrain import main as pretrain_main
 

@@ -162,12 +162,16 @@ WRONG = [
 ]
 
 
+# The quizzes; the coding exercises (kind "code") are tested in tests/test_coding_exercises.py.
+QUIZZES = sorted(i for i, e in exercises.EXERCISES.items() if e.kind == "quiz")
+
+
 def _ids(rows):
     return [f"{exercise_id}={answer!r}" for exercise_id, answer in rows]
 
 
-def test_every_exercise_has_right_and_wrong_answers_in_the_tables():
-    registered = set(exercises.EXERCISES)
+def test_every_quiz_has_right_and_wrong_answers_in_the_tables():
+    registered = set(QUIZZES)
     for name, table in (("RIGHT", RIGHT), ("WRONG", WRONG)):
         listed = {exercise_id for exercise_id, _ in table}
         assert listed == registered, (
@@ -189,7 +193,7 @@ def test_common_mistake_fails_with_the_hint(capsys, exercise_id, wrong):
     assert "Hint:" in out and exercises.EXERCISES[exercise_id].hint in out
 
 
-@pytest.mark.parametrize("exercise_id", sorted(exercises.EXERCISES))
+@pytest.mark.parametrize("exercise_id", QUIZZES)
 @pytest.mark.parametrize("missing", [None, ...], ids=["None", "Ellipsis"])
 def test_no_answer_is_not_answered_yet(capsys, exercise_id, missing):
     assert exercises.check(exercise_id, missing) is False
@@ -201,8 +205,9 @@ def test_unknown_exercise_lists_the_known_ones():
         exercises.check("99.nope", 1)
 
 
-def test_every_exercise_has_a_question_and_a_hint():
-    for exercise_id, ex in exercises.EXERCISES.items():
+def test_every_quiz_has_a_question_and_a_hint():
+    for exercise_id in QUIZZES:
+        ex = exercises.EXERCISES[exercise_id]
         assert exercises.describe(exercise_id).endswith("?") or "Answer" in ex.question
         assert ex.hint
 

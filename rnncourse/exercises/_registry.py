@@ -6,6 +6,8 @@ __all__ = ["EXERCISES", "check", "describe", "register"]
 
 
 class _Exercise:
+    kind = "quiz"
+
     def __init__(self, question, expected, hint, compare):
         self.question = question
         self.expected = expected
@@ -87,6 +89,11 @@ def check(exercise_id, answer):
         True
     """
     exercise = _get(exercise_id)
+    if getattr(exercise, "kind", "quiz") == "code":
+        raise ValueError(
+            f"{exercise_id!r} is a coding exercise: check your function with "
+            f"exercises.check_code({exercise_id!r}, your_function)."
+        )
     if answer is None or answer is Ellipsis:
         print(f"Not answered yet: {exercise.question}")
         return False
