@@ -38,7 +38,13 @@ _INPUT, _STATE, _OUTPUT, _LOSS = "#dbe9f6", "#fde2c4", "#d9f0d3", "#f4cccc"
 
 def _axes(ax, figsize):
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
 
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(
+            f"ax must be a matplotlib Axes (e.g. from plt.subplots()) or None, got "
+            f"{type(ax).__name__}."
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
@@ -214,32 +220,37 @@ def draw_unrolled_rnn(steps=4, ax=None, folded=True, gradients=False, jacobians=
                     color="crimson",
                 )
     if jacobians:
-        last = steps
-        chain = "".join(
-            rf"\dfrac{{\partial h_{{{k}}}}}{{\partial h_{{{k - 1}}}}}" for k in range(last, 1, -1)
+        terms = [
+            rf"\dfrac{{\partial h_{{{k}}}}}{{\partial h_{{{k - 1}}}}}" for k in range(steps, 1, -1)
+        ]
+        if len(terms) > 5:
+            terms = [*terms[:2], r"\cdots", *terms[-2:]]
+        losses = (
+            " + ".join(f"L_{{{t}}}" for t in range(1, steps + 1))
+            if steps <= 3
+            else rf"L_1 + \dots + L_{{{steps}}}"
         )
-        for y, text in (
-            (
-                -0.75,
-                rf"$L = L_1 + \dots + L_{{{steps}}}$:   "
-                rf"$\dfrac{{\partial L}}{{\partial h_1}} = \sum_{{t=1}}^{{{steps}}}"
-                rf"\dfrac{{\partial L_t}}{{\partial h_t}}\;\prod_{{k=2}}^{{t}}\,"
-                rf"\dfrac{{\partial h_k}}{{\partial h_{{k-1}}}}$",
-            ),
-            (
-                -1.75,
-                f"the longest product, from $L_{{{last}}}$:   "
-                rf"$\dfrac{{\partial L_{{{last}}}}}{{\partial h_1}} = "
-                rf"\dfrac{{\partial L_{{{last}}}}}{{\partial h_{{{last}}}}}{chain}$",
-            ),
-        ):
+        lines = [
+            rf"$L = {losses}$:   "
+            rf"$\dfrac{{\partial L}}{{\partial h_1}} = \sum_{{t=1}}^{{{steps}}}"
+            rf"\dfrac{{\partial L_t}}{{\partial h_t}}\;\prod_{{k=2}}^{{t}}\,"
+            rf"\dfrac{{\partial h_k}}{{\partial h_{{k-1}}}}$"
+            + ("   (one step: no Jacobian yet)" if steps == 1 else "")
+        ]
+        if steps > 1:
+            lines.append(
+                f"the longest product, from $L_{{{steps}}}$:   "
+                rf"$\dfrac{{\partial L_{{{steps}}}}}{{\partial h_1}} = "
+                rf"\dfrac{{\partial L_{{{steps}}}}}{{\partial h_{{{steps}}}}}{''.join(terms)}$"
+            )
+        for y, text in zip((-0.75, -1.75), lines, strict=False):
             ax.text(
                 x0 + 0.8 * (steps - 1),
                 y,
                 text,
                 ha="center",
                 va="center",
-                fontsize=14,
+                fontsize=14 if steps >= 3 else 11,
                 color="crimson",
             )
     ax.set_xlim(-0.8 if folded else x0 - 1.6, x0 + 1.6 * (steps - 1) + 0.8)
@@ -402,6 +413,7 @@ def draw_lstm_cell(ax=None):
     only by a multiplication (the forget gate) and an addition (the new
     content); :math:`h_{t-1}` and :math:`x_t` enter at the bottom and feed all four
     layers. Colours follow :data:`GATE_COLORS`, shared with :func:`draw_gru_cell`.
+    The labels are sized for axes about 12.5 inches wide (the default figure).
 
     Args:
         ax: matplotlib axes to draw on; a new figure when ``None``.
@@ -510,6 +522,10 @@ def draw_gru_cell(ax=None, reset_after=True):
     both, :math:`h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \hat{h}_t`. Colours
     follow :data:`GATE_COLORS`, shared with :func:`draw_lstm_cell`: the update
     gate, which keeps the old state, has the forget gate's colour.
+
+    The labels are sized for axes about 12.5 inches wide (the default figure);
+    to compare the two forms, stack them:
+    ``fig, axes = plt.subplots(2, 1, figsize=(12.5, 9))``, then one call per axes.
 
     Args:
         ax: matplotlib axes to draw on; a new figure when ``None``.
@@ -677,8 +693,8 @@ def draw_io_shapes():
         ),
     ]
     spans = [max(2.7, xs[-1] + 1.0) for _, xs, _ in panels]
-    fig = plt.figure(figsize=(11, 6.4))
-    rows = fig.add_gridspec(2, 1, hspace=0.3)
+    fig = plt.figure(figsize=(12.5, 6.6))
+    rows = fig.add_gridspec(2, 1, hspace=0.2)
     top = rows[0].subgridspec(1, 3, width_ratios=spans[:3], wspace=0.15)
     bottom = rows[1].subgridspec(1, 2, width_ratios=spans[3:], wspace=0.15)
     axes = [fig.add_subplot(top[0, i]) for i in range(3)]
@@ -708,7 +724,7 @@ def draw_io_shapes():
             for label, xs_part in (("encoder", enc), ("decoder", dec)):
                 ax.text(
                     sum(xs_part) / len(xs_part),
-                    -0.45,
+                    -0.4,
                     label,
                     ha="center",
                     va="center",
@@ -718,9 +734,9 @@ def draw_io_shapes():
         if title not in ("one-to-one", "many-to-many, encoder-decoder"):
             _io_state_arrows(ax, xs)
         mid = (xs[0] + xs[-1]) / 2
-        ax.text(mid, -0.8, example, ha="center", va="top", fontsize=10, style="italic")
+        ax.text(mid, -0.68, example, ha="center", va="top", fontsize=10.5, style="italic")
         ax.set_xlim(mid - span / 2, mid + span / 2)
-        ax.set_ylim(-1.75, 2.4)
+        ax.set_ylim(-1.5, 2.35)
         ax.set_aspect("equal")
         ax.axis("off")
         ax.set_title(title, fontsize=12)

@@ -161,3 +161,18 @@ def test_figures_refuse_bad_arguments_by_name(call, message):
     with pytest.raises(ValueError, match=message):
         call()
     plt.close("all")
+
+
+def test_figures_refuse_an_ax_that_is_not_axes():
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        plotting.draw_lstm_cell(ax=plt.figure())
+    plt.close("all")
+
+
+@pytest.mark.parametrize("steps", [1, 2, 12])
+def test_unrolled_jacobians_at_the_extremes(steps):
+    ax = plotting.draw_unrolled_rnn(steps=steps, jacobians=True)
+    texts = _texts(ax)
+    assert sum(t.startswith(r"$\partial h") for t in texts) == steps - 1
+    assert any(t.startswith("the longest product") for t in texts) == (steps > 1)
+    plt.close("all")
