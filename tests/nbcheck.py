@@ -8,7 +8,11 @@ A notebook follows the convention when:
   ``rnncourse.setup(...)`` before any Keras or TensorFlow import, and no code
   cell before it;
 - it asserts a learning outcome with ``rnncourse.check_outcome`` and has
-  ``## Exercises`` and ``## Further reading`` sections.
+  ``## Exercises`` and ``## Further reading`` sections;
+- its first cell maps its sections (``**Sections:**`` or ``**What you'll do,
+  section by section**``), a ``## Summary`` of what was measured comes before
+  the exercises, and the lesson (the cells before ``## Exercises``) is at most
+  :data:`LESSON_CELLS` cells: a lesson a learner can take in one sitting.
 """
 
 import re
@@ -16,15 +20,24 @@ import re
 import nbformat
 from colab import COLAB_GUARD  # tools/colab.py: the Colab install line and its guard
 
-__all__ = ["SETUP_CALL", "COLAB_GUARD", "problems", "setup_cell"]
+__all__ = ["LESSON_CELLS", "SETUP_CALL", "COLAB_GUARD", "lesson_cells", "problems", "setup_cell"]
 
 SETUP_CALL = "rnncourse.setup("
+#: The most cells a notebook's lesson (the cells before ``## Exercises``) may have.
+LESSON_CELLS = 40
+_MAP = re.compile(r"^\*\*(Sections:\*\*|What you'll do, section by section\*\*)", re.MULTILINE)
+_EXERCISES = re.compile(r"^## Exercises\b", re.MULTILINE)
 _TF_IMPORT = re.compile(r"^\s*(import|from)\s+(keras|tensorflow)\b", re.MULTILINE)
 
 
 def setup_cell(nb):
     """The source of the first code cell."""
     return next((c.source for c in nb.cells if c.cell_type == "code"), "")
+
+
+def lesson_cells(nb):
+    """How many cells come before the cell that opens ``## Exercises`` (all of them if none does)."""
+    return next((i for i, c in enumerate(nb.cells) if _EXERCISES.search(c.source)), len(nb.cells))
 
 
 def problems(path):
@@ -44,6 +57,11 @@ def problems(path):
             found.append("the first cell must start with a '# NN · Title' heading")
         if f"/notebooks/{path.name})" not in first or "colab-badge.svg" not in first:
             found.append(f"the first cell needs a Colab badge linking notebooks/{path.name}")
+        if not _MAP.search(first):
+            found.append(
+                "the first cell needs a map of the sections: a line '**Sections:** 1. ... · 2. ...' "
+                "or a list under '**What you'll do, section by section**'"
+            )
     setup = setup_cell(nb)
     if SETUP_CALL not in setup:
         found.append(f"the first code cell must be the setup cell calling {SETUP_CALL}seed=...)")
@@ -56,7 +74,18 @@ def problems(path):
     text = "\n".join(c.source for c in nb.cells)
     if "check_outcome(" not in text:
         found.append("no learning outcome asserted with rnncourse.check_outcome(...)")
-    for heading in ("## Exercises", "## Further reading"):
+    for heading in ("## Summary", "## Exercises", "## Further reading"):
         if not re.search(rf"^{heading}\b", text, re.MULTILINE):
             found.append(f"no '{heading}' section")
+    lesson = lesson_cells(nb)
+    if lesson > LESSON_CELLS:
+        found.append(
+            f"the lesson (cells before '## Exercises') has {lesson} cells, more than "
+            f"{LESSON_CELLS}: merge cells that split one idea, or move an experiment elsewhere"
+        )
+    before = "\n".join(c.source for c in nb.cells[: lesson + 1])
+    if re.search(r"^## Summary\b", text, re.MULTILINE) and not re.search(
+        r"^## Summary\b", before, re.MULTILINE
+    ):
+        found.append("the '## Summary' must come before '## Exercises'")
     return found

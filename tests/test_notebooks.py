@@ -5,7 +5,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbcheck import problems, setup_cell
+from nbcheck import LESSON_CELLS, problems, setup_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -100,3 +100,28 @@ def test_setup_cell_runs_quietly_in_a_fresh_kernel(monkeypatch):
     assert stderr.startswith(marker), f"the setup cell wrote to stderr: {stderr}"
     stdout = _streams(nb, "stdout")
     assert "TensorFlow" in stdout and "device:" in stdout and "seed 42" in stdout
+
+
+def test_check_rejects_a_notebook_without_a_section_map(tmp_path):
+    def drop_map(nb):
+        nb.cells[0].source = "\n".join(
+            line for line in nb.cells[0].source.splitlines() if not line.startswith("**Sections")
+        )
+
+    assert any("map of the sections" in p for p in _bad_copy(tmp_path, drop_map))
+
+
+def test_check_rejects_a_lesson_too_long_to_take_in_one_sitting(tmp_path):
+    def pad(nb):
+        nb.cells[2:2] = [nbformat.v4.new_markdown_cell("More.") for _ in range(LESSON_CELLS)]
+
+    assert any(f"more than {LESSON_CELLS}" in p for p in _bad_copy(tmp_path, pad))
+
+
+def test_check_rejects_a_summary_after_the_exercises(tmp_path):
+    def move_summary(nb):
+        for cell in nb.cells:
+            cell.source = cell.source.replace("## Summary", "### Recap")
+        nb.cells.append(nbformat.v4.new_markdown_cell("## Summary\nLate."))
+
+    assert any("must come before" in p for p in _bad_copy(tmp_path, move_summary))
