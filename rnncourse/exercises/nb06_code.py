@@ -19,7 +19,7 @@ def _inverse_cdf(probs, u):
 def _sample_cases(rng):
     cases = []
     for description, batch, vocab, scale, temperature in [
-        ("batch 4, 6 tokens, temperatures from 0.3 to 2", 4, 6, 2.0, None),
+        ("batch 8, 6 tokens, temperatures from 0.3 to 2", 8, 6, 2.0, None),
         ("one row, two tokens, temperature 1 (the model's own distribution)", 1, 2, 1.5, 1.0),
         (
             "batch 3, 10 tokens, cold (0.05) with large logits: stable softmax needed",
@@ -28,19 +28,16 @@ def _sample_cases(rng):
             40.0,
             0.05,
         ),
-        ("batch 2, 8 tokens, hot (3.0)", 2, 8, 3.0, 3.0),
+        ("batch 6, 8 tokens, hot (3.0)", 6, 8, 3.0, 3.0),
     ]:
         logits = rng.normal(0, scale, (batch, vocab))  # (batch, vocab)
         if temperature is None:
             temps = rng.uniform(0.3, 2.0, batch)  # (batch,): one temperature per row
         else:
             temps = np.full(batch, temperature)  # (batch,)
-        cases.append(
-            (
-                description,
-                {"logits": logits, "temperature": temps, "u": rng.uniform(0.02, 0.98, batch)},
-            )
-        )
+        # one draw in each of `batch` equal slices of [0, 1], in random order: spread out
+        u = rng.permutation((np.arange(batch) + rng.uniform(0.05, 0.95, batch)) / batch)
+        cases.append((description, {"logits": logits, "temperature": temps, "u": u}))
     tied = np.full((3, 5), 1.7)  # (3, 5): every token equally likely, whatever the temperature
     cases.append(
         (
