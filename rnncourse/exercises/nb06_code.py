@@ -133,7 +133,7 @@ def _sample_loop(logits, temperature, u):
     ),
 )
 def sample_with_temperature(logits, temperature, u):
-    """logits (batch, vocab), temperature (batch,), u (batch,) -> probs (batch, vocab), ids (batch,)."""
+    """logits (batch, vocab), temperature and u (batch,) -> probs (batch, vocab), ids (batch,)."""
     z = logits / temperature[:, None]  # (batch, vocab)
     z = z - z.max(
         axis=-1, keepdims=True
@@ -257,7 +257,7 @@ def _perplexity_divided_by_steps(logits, targets, mask):
     atol=1e-5,
 )
 def perplexity(logits, targets, mask):
-    """logits (batch, steps, vocab), targets and mask (batch, steps) -> (nats per token, perplexity)."""
+    """logits (batch, steps, vocab), targets, mask (batch, steps) -> (nats, perplexity)."""
     z = logits - logits.max(axis=-1, keepdims=True)  # (batch, steps, vocab)
     log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))  # (batch, steps, vocab): log-softmax
     target_log_p = np.take_along_axis(log_p, targets[..., None], axis=-1)[..., 0]  # (batch, steps)

@@ -1,4 +1,4 @@
-"""Coding exercises of notebook 07 (sentiment): masked mean pooling, then a masked many-to-one RNN."""
+"""Coding exercises of notebook 07 (sentiment): masked mean pooling, a masked many-to-one RNN."""
 
 import numpy as np
 

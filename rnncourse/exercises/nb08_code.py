@@ -97,9 +97,11 @@ def _not_normalised(series, n_train, input_width, horizon):
     cases=_window_cases,
     hints=(
         "Three rules of section 2: split first (the first n_train rows are the past); take every "
-        "statistic from the past only and apply it to both parts; and cut windows inside each part, "
+        "statistic from the past only and apply it to both parts; and cut windows inside each "
+        "part, "
         "so that no window reaches across the split. A target is the rows right AFTER the input.",
-        "mean, std = series[:n_train].mean(), series[:n_train].std(). For each part z (normalised), "
+        "mean, std = series[:n_train].mean(), series[:n_train].std(). For each part z "
+        "(normalised), "
         "window i's input is z[i : i + input_width] and its target z[i + input_width : i + "
         "input_width + horizon], for i = 0 .. len(z) - input_width - horizon (data.make_windows "
         "does this, with a feature axis of 1 you must drop).",
