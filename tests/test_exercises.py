@@ -190,7 +190,7 @@ def test_right_answer_passes(capsys, exercise_id, answer):
 def test_common_mistake_fails_with_the_hint(capsys, exercise_id, wrong):
     assert exercises.check(exercise_id, wrong) is False
     out = capsys.readouterr().out
-    assert "Hint:" in out and exercises.EXERCISES[exercise_id].hint in out
+    assert "Hint:" in out and exercises.EXERCISES[exercise_id].hints[0] in out
 
 
 @pytest.mark.parametrize("exercise_id", QUIZZES)
@@ -251,3 +251,21 @@ def test_the_notebook_exercise_check_can_fail(tmp_path):
     assert _checked_ids(notebook) == {"04.clipnorm"}
     with pytest.raises(AssertionError, match="registered but never checked"):
         test_each_notebook_checks_exactly_its_registered_exercises(notebook)
+
+
+def test_a_quiz_gives_the_idea_first_then_the_way_then_the_answer(capsys):
+    quiz = exercises.EXERCISES["01.rnn_params"]
+    quiz.hints_shown = 0
+    exercises.check("01.rnn_params", 1)
+    out = capsys.readouterr().out
+    assert f"Hint: {quiz.hints[0]}" in out
+    if len(quiz.hints) > 1:
+        assert quiz.hint not in out and "exercises.hint('01.rnn_params')" in out
+    for n, text in enumerate(quiz.hints, 1):
+        exercises.hint("01.rnn_params")
+        assert capsys.readouterr().out == f"Hint {n} of {len(quiz.hints)}: {text}\n"
+    exercises.hint("01.rnn_params")
+    assert "exercises.solution('01.rnn_params')" in capsys.readouterr().out
+    exercises.solution("01.rnn_params")
+    assert capsys.readouterr().out.startswith(f"01.rnn_params: {64 * (10 + 64 + 1)}. Why: ")
+    quiz.hints_shown = 0

@@ -263,8 +263,8 @@ def check_code(exercise_id, function, *, seed=None):
 
 
 def hint(exercise_id):
-    """Print the exercise's next hint (the idea, then the code, then where the solution is)."""
-    exercise = _get(exercise_id, kind="code")
+    """Print the exercise's next hint (the idea, then the code or formula, then where the solution is)."""
+    exercise = _get(exercise_id)
     if exercise.hints_shown < len(exercise.hints):
         exercise.hints_shown += 1
         n = exercise.hints_shown
@@ -276,8 +276,12 @@ def hint(exercise_id):
 
 
 def solution(exercise_id):
-    """Print the reference implementation (only when a learner asks for it)."""
-    print(_source(_get(exercise_id, kind="code").reference))
+    """Print a solution, only when a learner asks: the reference function, or a quiz's answer."""
+    exercise = _get(exercise_id)
+    if getattr(exercise, "kind", "quiz") == "code":
+        print(_source(exercise.reference))
+    else:
+        print(f"{exercise_id}: {exercise.expected()!r}. Why: {exercise.hint}")
 
 
 def _source(function):

@@ -8,23 +8,28 @@ __all__ = ["EXERCISES", "check", "describe", "register"]
 class _Exercise:
     kind = "quiz"
 
-    def __init__(self, question, expected, hint, compare):
+    def __init__(self, question, expected, hint, compare, idea=None):
         self.question = question
         self.expected = expected
         self.hint = hint
         self.compare = compare
+        # graded hints: the idea first (no formula), then the hint that shows the way
+        self.hints = (idea, hint) if idea else (hint,)
+        self.hints_shown = 0
 
 
 EXERCISES = {}
 
 
-def register(exercise_id, question, hint, compare="exact"):
+def register(exercise_id, question, hint, compare="exact", idea=None):
     """Decorator: register a function that computes an exercise's expected answer.
 
     Args:
         exercise_id: ``"NN.name"``, NN being the notebook number.
         question: the question as the notebook asks it.
-        hint: shown after a wrong answer.
+        hint: the hint that shows the way (given after ``idea``, on request).
+        idea: the first hint, after a wrong answer: where to look, without the
+            formula. Without it, a wrong answer shows ``hint`` at once.
         compare: ``"exact"`` (numbers equal; tuples equal element-wise) or a
             relative tolerance such as ``1e-3`` for floating-point answers.
     """
@@ -32,7 +37,7 @@ def register(exercise_id, question, hint, compare="exact"):
         raise ValueError(f"exercise {exercise_id!r} is registered twice")
 
     def wrap(fn):
-        EXERCISES[exercise_id] = _Exercise(question, fn, hint, compare)
+        EXERCISES[exercise_id] = _Exercise(question, fn, hint, compare, idea)
         return fn
 
     return wrap
@@ -100,5 +105,6 @@ def check(exercise_id, answer):
     if _same(answer, exercise.expected(), exercise.compare):
         print(f"Correct: {exercise_id}")
         return True
-    print(f"Not yet: {answer!r} is not right. Hint: {exercise.hint}")
+    more = f" More: exercises.hint({exercise_id!r})." if len(exercise.hints) > 1 else ""
+    print(f"Not yet: {answer!r} is not right. Hint: {exercise.hints[0]}{more}")
     return False
