@@ -317,6 +317,8 @@ def _lowest_best(log_probs, tokens, end_id, alpha):
             _lowest_best,
         ),
     ),
+    rtol=1e-4,
+    atol=1e-5,
 )
 def beam_scores(log_probs, tokens, end_id, alpha):
     """log_probs and tokens (batch, k, steps), end_id, alpha -> scores (batch, k), best (batch,)."""

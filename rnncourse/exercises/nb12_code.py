@@ -46,7 +46,8 @@ def _scan_keras(a, b):
     def compose(earlier, later):
         return earlier[0] * later[0], later[0] * earlier[1] + later[1]
 
-    _, h = keras.ops.associative_scan(compose, (a, b), axis=1)
+    a, b = keras.ops.cast(a, "float32"), keras.ops.cast(b, "float32")  # as a learner's tensors
+    _, h = keras.ops.associative_scan(compose, (a, b), axis=1)  # (batch, T, units)
     return h
 
 
@@ -149,6 +150,8 @@ def _a_ignored(a, b):
             _a_ignored,
         ),
     ),
+    rtol=1e-4,
+    atol=1e-5,
 )
 def parallel_scan(a, b):
     """a, b (batch, T, units) -> h (batch, T, units), h_t = a_t * h_{t-1} + b_t from h_0 = 0."""
