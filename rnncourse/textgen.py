@@ -207,20 +207,28 @@ def sample_text(model, vocab, prompt, n_tokens, temperature=1.0, top_k=None, rng
     """Continue ``prompt`` with ``n_tokens`` tokens sampled from a language model.
 
     The plainest generation loop: at every step the model reads the whole text
-    so far (the prompt and the tokens sampled until now), the logits at its
-    last position give the distribution of the next token, one token is drawn
-    with :func:`sample_next` and appended. Reading everything again costs
-    ``O(n^2)`` steps for ``n`` tokens, which does not matter for a short sample
-    (a line printed after each training epoch, say); a recurrent model can
-    instead step its cell and read each token once (notebook 06 does both).
-    The reserved ids of ``vocab`` (padding, unknown, start, end) are never
-    sampled.
+    so far (the prompt and the tokens sampled until now), the logits at the
+    last position read give the distribution of the next token, one token is
+    drawn with :func:`sample_next` and written after it. Reading everything
+    again costs ``O(n^2)`` steps for ``n`` tokens, which does not matter for a
+    short sample (a line printed after each training epoch, say); a recurrent
+    model can instead step its cell and read each token once (notebook 06 does
+    both). The reserved ids of ``vocab`` (padding, unknown, start, end) are
+    never sampled.
+
+    The text is kept in one array of its final length, padding (id 0) after
+    the tokens written so far, so every call has the same shape and a Keras
+    model's compiled ``predict_on_batch`` step is built once. This is exact
+    for a *causal* model, whose output at position ``t`` depends only on the
+    inputs up to ``t`` (a language model reading left to right), never for a
+    bidirectional one.
 
     Args:
-        model: a callable from token ids of shape ``(1, time)`` (``int32``) to
-            logits of shape ``(1, time, vocab_size)``, such as a Keras model of
-            Embedding, a recurrent layer with ``return_sequences=True`` and
-            Dense; Keras tensors are converted to NumPy.
+        model: a causal model from token ids of shape ``(1, time)``
+            (``int32``) to logits of shape ``(1, time, vocab_size)``: a Keras
+            model (its ``predict_on_batch`` is used), such as Embedding, a
+            recurrent layer with ``return_sequences=True`` and Dense, or any
+            callable returning such an array.
         vocab: a :class:`rnncourse.data.Vocabulary` (``encode``, ``decode``
             and ``RESERVED``), the one the model was trained with.
         prompt: the text to continue, a non-empty string.
@@ -234,8 +242,9 @@ def sample_text(model, vocab, prompt, n_tokens, temperature=1.0, top_k=None, rng
         ``prompt`` followed by the decoded sampled tokens (a ``str``).
 
     Raises:
-        ValueError: an empty ``prompt``, a bad ``n_tokens``, or model output of
-            the wrong shape (the message says what was received).
+        ValueError: an empty ``prompt``, a bad ``n_tokens`` or ``rng``, or
+            model output of the wrong shape (the message says what was
+            received).
 
     Example:
         >>> from rnncourse import data
@@ -253,24 +262,26 @@ def sample_text(model, vocab, prompt, n_tokens, temperature=1.0, top_k=None, rng
     if not isinstance(rng, np.random.Generator):
         # one generator for the whole text, so the draws differ from step to step
         rng = np.random.default_rng(None if rng is None else checks.non_negative_int(rng, "rng"))
-    n_reserved = len(vocab.RESERVED)
-    ids = [int(i) for i in vocab.encode(prompt)]
-    new = []
-    for _ in range(n_tokens):
-        logits = model(np.array([ids + new], dtype="int32"))  # (1, time, vocab)
+    prompt_ids = vocab.encode(prompt)
+    n_prompt, total = len(prompt_ids), len(prompt_ids) + n_tokens
+    text = np.zeros((1, total), dtype="int32")  # the text so far, then padding (id 0)
+    text[0, :n_prompt] = prompt_ids
+    predict = getattr(model, "predict_on_batch", model)  # a Keras model's compiled step
+    for t in range(n_prompt, total):
+        logits = predict(text)  # (1, total, vocab)
         if not isinstance(logits, np.ndarray):
             import keras  # only for a model that returns backend tensors
 
             logits = keras.ops.convert_to_numpy(logits)
-        if logits.ndim != 3 or logits.shape[:2] != (1, len(ids) + len(new)):
+        if logits.ndim != 3 or logits.shape[:2] != (1, total):
             raise ValueError(
                 "model must map ids of shape (1, time) to logits of shape (1, time, vocab_size), "
-                f"got logits of shape {logits.shape} for ids of shape (1, {len(ids) + len(new)})."
+                f"got logits of shape {logits.shape} for ids of shape (1, {total})."
             )
-        last = np.array(logits[0, -1], dtype=np.float64)  # (vocab,)
-        last[:n_reserved] = -np.inf  # never padding, unknown, start or end
-        new.append(int(sample_next(last, temperature, top_k, rng)))
-    return prompt + vocab.decode(new)
+        nxt = np.array(logits[0, t - 1], dtype=np.float64)  # (vocab,): after the token at t - 1
+        nxt[: len(vocab.RESERVED)] = -np.inf  # never padding, unknown, start or end
+        text[0, t] = sample_next(nxt, temperature, top_k, rng)
+    return prompt + vocab.decode(text[0, n_prompt:])
 
 
 _ENCODE = "Count and score token ids, as Vocabulary.encode gives them."

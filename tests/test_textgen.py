@@ -226,17 +226,45 @@ def test_sample_text_reads_the_whole_text_so_far():
     vocab = _vocab()
     seen = []
 
-    def model(ids):  # (1, time) -> (1, time, vocab); favours the id after the last one read
-        seen.append(ids.shape)
+    def model(ids):  # (1, time) -> (1, time, vocab); favours the id after the one read
+        seen.append(ids.copy())
         logits = np.zeros(ids.shape + (len(vocab),))
-        nxt = ids[0, -1] + 1 if ids[0, -1] + 1 < len(vocab) else len(vocab.RESERVED)
-        logits[0, -1, nxt] = 30.0
+        following = np.where(ids + 1 < len(vocab), ids + 1, len(vocab.RESERVED))  # (1, time)
+        np.put_along_axis(logits, following[..., None], 30.0, axis=-1)
         return logits
 
-    first = vocab.id_to_token(len(vocab.RESERVED))
-    out = textgen.sample_text(model, vocab, first, 3, temperature=0)
-    assert out == vocab.decode(np.arange(len(vocab.RESERVED), len(vocab.RESERVED) + 4))
-    assert seen == [(1, 1), (1, 2), (1, 3)]
+    first = len(vocab.RESERVED)  # the first real character's id
+    out = textgen.sample_text(model, vocab, vocab.id_to_token(first), 3, temperature=0)
+    assert out == vocab.decode(np.arange(first, first + 4))
+    # one fixed shape: the text written so far, then padding (id 0)
+    expected = [[first, 0, 0, 0], [first, first + 1, 0, 0], [first, first + 1, first + 2, 0]]
+    assert [ids[0].tolist() for ids in seen] == expected
+
+
+def test_sample_text_with_padding_equals_reading_the_text_alone():
+    """The padding after the text changes nothing a causal model has read."""
+    import keras
+
+    vocab = _vocab()
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(len(vocab), 8),
+            keras.layers.GRU(8, return_sequences=True),
+            keras.layers.Dense(len(vocab)),
+        ]
+    )
+
+    def unpadded(ids):  # reads only the tokens written so far: the plain loop
+        n = int((ids[0] != 0).sum())
+        logits = np.zeros(ids.shape + (len(vocab),))
+        logits[:, :n] = keras.ops.convert_to_numpy(model(ids[:, :n]))
+        return logits
+
+    for seed in range(3):
+        padded = textgen.sample_text(model, vocab, "ab", 12, rng=seed)
+        assert padded == textgen.sample_text(unpadded, vocab, "ab", 12, rng=seed)
 
 
 def test_sample_text_is_reproducible_with_a_seed():
