@@ -21,7 +21,7 @@ RIGHT = [
     ("02.log_loss", -(math.log(0.9) + math.log(0.8) + math.log(0.6) + math.log(0.3)) / 4),
     ("02.rmse", math.sqrt((0.25 + 0 + 2.25 + 1.0) / 4)),
     ("02.sgd_step", 0.7),
-    ("02.steps_per_epoch", 23),
+    ("02.steps_per_epoch", 40),  # 5,000 = 39 x 128 + 8
     ("02.fit_running_mean", 0.42),
     ("03.linear_rnn_grad", 3.0),  # h_3 = w^2 + 2w + 3, so dL/dw = 2w + 2 = 3 at w = 0.5
     ("03.truncated_grad", 5.5),  # h_2 = 2.5, h_3 = 4.25: the truncated gradient is h_3 + w h_2
@@ -67,16 +67,16 @@ RIGHT = [
     ("10.luong_params", 2048),
     ("10.beam_candidates", 144),
     ("10.brevity_penalty", math.exp(-0.25)),
-    ("11.grid_cells", 16),
-    ("11.colour_params", 64),
+    ("11.grid_cells", 36),  # 48 -> 24 -> 12 -> 6 on each side
+    ("11.colour_params", 128),
     ("11.one_shape_captions", (40, 32)),
     ("11.beam_rows", 4000),
     ("11.digit_captions", 111000),
     ("12.attention_scores", 4 * 1000 * 1000),
-    ("12.mha_params", 4224),
-    ("12.scan_rounds", 10),
-    ("12.scan_rounds", 10.0),  # a float that equals the int is fine
-    ("12.kv_cache_bytes", 2 * 12 * 768 * 4 * 2048),
+    ("12.mha_params", 3 * (48 * 32 + 32) + (32 * 48 + 48)),  # heads x key_dim = 32
+    ("12.scan_rounds", 11),
+    ("12.scan_rounds", 11.0),  # a float that equals the int is fine
+    ("12.kv_cache_bytes", 2 * 24 * 1024 * 2 * 4096),
     ("12.replica_batch", 64),
 ]
 
@@ -92,7 +92,7 @@ WRONG = [
     ("02.rmse", 0.875),  # the MSE, not its root
     ("02.rmse", 0.75),  # the mean absolute error
     ("02.sgd_step", 2.3),  # stepped up the gradient instead of down
-    ("02.steps_per_epoch", 22),  # rounded down
+    ("02.steps_per_epoch", 39),  # rounded down
     ("02.fit_running_mean", 0.4),  # unweighted mean of the batch losses
     ("03.linear_rnn_grad", 2.5),  # only the last step's term
     ("03.truncated_grad", 5.75),  # the full BPTT gradient
@@ -145,19 +145,22 @@ WRONG = [
     ("10.luong_params", 2048 + 32),  # no bias in the general score
     ("10.beam_candidates", 36),
     ("10.brevity_penalty", math.exp(1 - 8 / 10)),  # r and c swapped
-    ("11.grid_cells", 4),  # one side, not the cells
-    ("11.colour_params", 48),  # forgot the biases
+    ("11.grid_cells", 6),  # one side, not the cells
+    ("11.grid_cells", 16),  # the notebook's 32x32 grid
+    ("11.colour_params", 96),  # forgot the biases
     ("11.one_shape_captions", (40, 36)),  # held out only once, not per size
     ("11.beam_rows", 1000),
     ("11.digit_captions", 10**5),  # only the longest numbers
     ("12.attention_scores", 4 * 1000),  # one score per token instead of per pair
     ("12.attention_scores", 1000 * 1000),  # the heads forgotten
-    ("12.mha_params", 4096),  # the biases forgotten
-    ("12.mha_params", 3168),  # the output projection forgotten
-    ("12.scan_rounds", 1000),  # the steps of the loop, not the rounds of the scan
-    ("12.scan_rounds", 9),  # floor(log2) instead of ceil(log2)
-    ("12.kv_cache_bytes", 12 * 768 * 4 * 2048),  # keys only
-    ("12.kv_cache_bytes", 2 * 768 * 4 * 2048),  # one layer only
+    ("12.mha_params", 4 * 48 * 32),  # the biases forgotten
+    ("12.mha_params", 3 * (48 * 32 + 32)),  # the output projection forgotten
+    ("12.mha_params", 4 * (48 * 48 + 48)),  # section 1's 4 (d^2 + d): heads x key_dim taken as d
+    ("12.scan_rounds", 2000),  # the steps of the loop, not the rounds of the scan
+    ("12.scan_rounds", 10),  # floor(log2) instead of ceil(log2)
+    ("12.kv_cache_bytes", 24 * 1024 * 2 * 4096),  # keys only
+    ("12.kv_cache_bytes", 2 * 1024 * 2 * 4096),  # one layer only
+    ("12.kv_cache_bytes", 2 * 24 * 1024 * 4 * 4096),  # float32, not float16
     ("12.replica_batch", 256),  # the global batch
 ]
 

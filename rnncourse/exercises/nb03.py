@@ -54,6 +54,8 @@ def linear_rnn_grad(x, w, chunk=None):
     "polynomial, or sum over steps: each step t adds (dL/dh_t) * h_(t-1), with dL/dh_3 = 1 "
     "and dL/dh_(t-1) = w * dL/dh_t.",
     compare=1e-6,
+    idea="Redo section 1's worked example with these numbers: the shared weight w gets one "
+    "term from every step, each carried back from the loss.",
 )
 def _ex_03_linear_rnn_grad():
     return linear_rnn_grad(GRAD_X, GRAD_W)
@@ -67,6 +69,8 @@ def _ex_03_linear_rnn_grad():
     "Only steps 3 and 4 are differentiated: dL/dw = h_3 + w * h_2, with h_2 and h_3 "
     "from the forward pass over all four steps.",
     compare=1e-6,
+    idea="Section 6: in truncated BPTT the forward pass runs over everything, but the backward "
+    "pass stops at the start of the last chunk; which steps still add a term?",
 )
 def _ex_03_truncated_grad():
     return linear_rnn_grad(TRUNC_X, TRUNC_W, chunk=TRUNC_CHUNK)
@@ -77,7 +81,10 @@ def _ex_03_truncated_grad():
     f"BPTT keeps every hidden state for the backward pass. For a batch of {MEM_BATCH} "
     f"sequences of {MEM_STEPS:,} steps and {MEM_UNITS} units in float32 "
     f"({MEM_BYTES_PER_NUMBER} bytes a number), how many bytes do the stored hidden states take?",
-    "One state of `units` numbers per sequence and per step: batch x steps x units numbers.",
+    "One state of `units` numbers per sequence and per step: batch x steps x units numbers, "
+    "times the bytes of one number.",
+    idea="Section 7: BPTT keeps one hidden state per sequence and per step until the backward "
+    "pass needs it; count the numbers first, then the bytes.",
 )
 def _ex_03_activation_bytes():
     return MEM_BATCH * MEM_STEPS * MEM_UNITS * MEM_BYTES_PER_NUMBER
@@ -88,7 +95,8 @@ def _ex_03_activation_bytes():
     f"A stateful RNN is trained on one stream of {STREAM_STEPS:,} steps cut into chunks of "
     f"{STREAM_CHUNK} steps, one gradient update per chunk. How many updates does one pass "
     "over the stream make?",
-    "Truncated BPTT updates the weights after every chunk, not once per sequence.",
+    "One update per chunk: ceil(stream steps / chunk steps).",
+    idea="Section 6: truncated BPTT updates the weights after every chunk, not once per sequence.",
 )
 def _ex_03_stateful_updates():
     return math.ceil(STREAM_STEPS / STREAM_CHUNK)

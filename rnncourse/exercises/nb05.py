@@ -22,7 +22,9 @@ def _conv_receptive_field(layers, kernel_size):
     "05.lstm_params",
     "How many parameters does keras.layers.LSTM(64) have on inputs with 10 features?",
     "Four blocks (input, forget, candidate, output), each with features x units input weights, "
-    "units x units recurrent weights and units biases.",
+    "units x units recurrent weights and units biases: 4 x units x (features + units + 1).",
+    idea="Section 3's table: an LSTM is made of several blocks, each an affine map of the input "
+    "and the previous state; count one block, then the blocks.",
 )
 def _ex_05_lstm_params():
     return _recurrent_params("LSTM", features=10, units=64)
@@ -33,7 +35,10 @@ def _ex_05_lstm_params():
     "How many parameters does keras.layers.GRU(64) (reset_after=True, the default) have on "
     "inputs with 10 features?",
     "Three blocks (update, reset, candidate); with reset_after=True each block has two biases, "
-    "one for the input product and one for the recurrent product.",
+    "one for the input product and one for the recurrent product: "
+    "3 x units x (features + units + 2).",
+    idea="Section 3: how many blocks does a GRU have, and what does reset_after=True add to "
+    "each of them?",
 )
 def _ex_05_gru_params():
     return _recurrent_params("GRU", features=10, units=64)
@@ -42,7 +47,9 @@ def _ex_05_gru_params():
 @register(
     "05.bidirectional_params",
     "How many parameters does Bidirectional(LSTM(32)) have on inputs with 8 features?",
-    "A bidirectional layer holds two independent copies of the layer, one per direction.",
+    "A bidirectional layer holds two independent copies of the layer, one per direction: "
+    "2 x 4 x units x (features + units + 1).",
+    idea="Sections 3 and 4: what does Bidirectional hold besides the layer you give it?",
 )
 def _ex_05_bidirectional_params():
     return 2 * _recurrent_params("LSTM", features=8, units=32)
@@ -52,7 +59,10 @@ def _ex_05_bidirectional_params():
     "05.stacked_params",
     "Two stacked GRU(16) layers on 4 input features (the first with return_sequences=True): how "
     "many parameters in total?",
-    "The second GRU's inputs are the first GRU's outputs: 16 features, not 4.",
+    "Add two GRU counts, 3 x units x (n + units + 2) each, with n = 4 for the first layer and "
+    "n = the first GRU's units for the second.",
+    idea="Section 5: a stacked layer reads the previous layer's outputs, so count each layer "
+    "with its own number of input features.",
 )
 def _ex_05_stacked_params():
     return _recurrent_params("GRU", features=4, units=16) + _recurrent_params(
@@ -64,7 +74,10 @@ def _ex_05_stacked_params():
     "05.bidirectional_shape",
     "Bidirectional(GRU(16, return_sequences=True)) gets a batch shaped (8, 20, 5). What is the "
     "output shape? Answer with a tuple.",
-    "One output per step; the forward and backward states are concatenated: 2 * units features.",
+    "One output per step; the forward and backward states are concatenated: "
+    "(batch, time, 2 x units).",
+    idea="Sections 4 and 5 print shapes through bidirectional layers: what return_sequences "
+    "keeps, and how the two directions are combined at each step.",
 )
 def _ex_05_bidirectional_shape():
     return (8, 20, 2 * 16)
@@ -74,7 +87,10 @@ def _ex_05_bidirectional_shape():
     "05.receptive_field",
     "Three stacked Conv1D layers with kernel_size=5 and padding='same': how many input positions "
     "does one output position see?",
-    "Each layer with kernel k widens the window by k - 1 positions; one layer sees k positions.",
+    "One layer sees k positions and each further layer widens the window by k - 1: "
+    "layers x (k - 1) + 1.",
+    idea="Section 4's 1-D CNN: one output reads kernel_size inputs around it; how much does each "
+    "stacked layer add to what it sees?",
 )
 def _ex_05_receptive_field():
     return _conv_receptive_field(layers=3, kernel_size=5)
