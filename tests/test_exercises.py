@@ -40,11 +40,11 @@ RIGHT = [
     ("05.stacked_params", 3 * 16 * (4 + 16 + 2) + 3 * 16 * (16 + 16 + 2)),
     ("05.bidirectional_shape", (8, 20, 32)),
     ("05.receptive_field", 13),
-    ("06.uniform_nats", 4.2905),
+    ("06.uniform_nats", 9.2103),  # ln 10,000
     ("06.perplexity", 6.05),
     ("06.bits", 2.597),
-    ("06.temperature", 0.8668),
-    ("06.gru_params", 62208),
+    ("06.temperature", 0.6285),  # softmax of [1.5, 0.5, 0]
+    ("06.gru_params", 838_656),  # 3 (512 (32 + 512) + 2 x 512)
     ("06.ngram_table", 73**4),
     ("07.majority", 0.5233),
     ("07.embedding_params", 640_000),
@@ -52,17 +52,17 @@ RIGHT = [
     ("07.bilstm_shape", (16, 64)),
     ("07.bow_params", 10_001),
     ("08.n_windows", 2545),
-    ("08.weekly_lag", 336),
+    ("08.weekly_lag", 672),  # 4 readings an hour x 24 x 7
     ("08.mae_in_mw", 236.474),
     ("08.random_walk_mse", 9.418e-5),
-    ("08.leaky_overlap", 30),
+    ("08.leaky_overlap", 7),  # the windows starting 4, 8, ..., 28 rows later
     ("09.frames_per_second", 98),
     ("09.mel_of_4000_hz", 2146.1),  # rounded to 1 decimal, as asked
     ("09.ctc_min_steps", 5),
-    ("09.ctc_paths", 15),
+    ("09.ctc_paths", 5),  # a_a_ a__a _a_a a_aa aa_a
     ("09.digit_error_rate", 0.4),  # "427" -> "4277" and "90" -> "0": 2 edits, 5 digits
     ("09.noise_power", 0.002),
-    ("09.speaker_params", 4713),
+    ("09.speaker_params", 15_561),  # 3 (12 x 64 + 64 x 64 + 2 x 64) + 64 x 9 + 9
     ("10.bahdanau_params", 64 * 16 + 32 * 16 + 16 + 16),
     ("10.luong_params", 2048),
     ("10.beam_candidates", 144),
@@ -112,11 +112,14 @@ WRONG = [
     ("05.stacked_params", 2 * 3 * 16 * (4 + 16 + 2)),  # second layer on 4 features
     ("05.bidirectional_shape", (8, 20, 16)),  # forgot the concatenation
     ("05.receptive_field", 15),  # 3 * 5
-    ("06.uniform_nats", math.log2(73)),  # bits, not nats
+    ("06.uniform_nats", math.log2(10_000)),  # bits, not nats
+    ("06.uniform_nats", math.log(73)),  # the notebook's character vocabulary
     ("06.perplexity", 1.8),
     ("06.bits", 1.8 * math.log(2)),  # multiplied instead of divided
-    ("06.temperature", 0.665),  # the softmax at temperature 1
-    ("06.gru_params", 3 * 128 * (32 + 128 + 1)),  # one bias per gate
+    ("06.temperature", 0.8438),  # the softmax at temperature 1
+    ("06.temperature", 0.9796),  # multiplied by the temperature instead of divided
+    ("06.gru_params", 3 * 512 * (32 + 512 + 1)),  # one bias per gate
+    ("06.gru_params", 62_208),  # the notebook's GRU(128)
     ("06.ngram_table", 73**3),
     ("07.majority", 0.589),  # the training split's share
     ("07.majority", 0.477),  # the minority class
@@ -127,20 +130,25 @@ WRONG = [
     ("07.bow_params", 10_000),
     ("08.n_windows", 2544),  # off by one
     ("08.n_windows", 2592),  # the horizon forgotten
-    ("08.weekly_lag", 168),  # hours, not half-hours
+    ("08.weekly_lag", 168),  # hours, not quarter-hours
+    ("08.weekly_lag", 336),  # half-hours, the notebook's series
     ("08.mae_in_mw", 236.474 + 4719.164),  # the mean added to an error
     ("08.mae_in_mw", 0.236474),  # left in GW
     ("08.random_walk_mse", 0.0097**2),  # the bias term forgotten (0.1 % too small)
     ("08.random_walk_mse", 0.0097),  # the standard deviation, not squared
-    ("08.leaky_overlap", 29),
+    ("08.leaky_overlap", 30),  # the stride ignored
+    ("08.leaky_overlap", 8),  # 30 / 4 rounded up
     ("09.frames_per_second", 100),  # 1 s / 10 ms, forgetting the frame length
     ("09.mel_of_4000_hz", 4000),
     ("09.ctc_min_steps", 4),  # forgetting the blank between the two 1s
     ("09.ctc_paths", 81),
+    ("09.ctc_paths", 6),  # two a's and two blanks in any order: aa__ spells 'a'
+    ("09.ctc_paths", 15),  # the count for 'a b'
     ("09.digit_error_rate", 0.2),
     ("09.noise_power", 0.0002),
-    ("09.speaker_params", 4713 - 3 * 32),  # reset_after=False: one bias per gate
-    ("09.speaker_params", 4416),  # the GRU alone
+    ("09.speaker_params", 15_561 - 3 * 64),  # reset_after=False: one bias per gate
+    ("09.speaker_params", 14_976),  # the GRU alone
+    ("09.speaker_params", 4713),  # the notebook's GRU(32) model
     ("10.bahdanau_params", 64 * 16 + 32 * 16),  # forgot b and w
     ("10.luong_params", 2048 + 32),  # no bias in the general score
     ("10.beam_candidates", 36),
