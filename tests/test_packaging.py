@@ -92,8 +92,13 @@ _MODULE_TO_DIST = {
     "sacrebleu": "sacrebleu",
     "rnncourse": None,
 }
-# Modules only the runner, the TFDS loaders and the doctor's lab launcher import.
-_EXTRA_MODULES = {"rnncourse/runner.py", "rnncourse/report.py", "rnncourse/data/tfds.py"}
+# Modules only the runner, the TFDS loaders and the solved-notebook writer import (extras run, tfds).
+_EXTRA_MODULES = {
+    "rnncourse/runner.py",
+    "rnncourse/report.py",
+    "rnncourse/data/tfds.py",
+    "rnncourse/exercises/_cli.py",
+}
 
 
 def _imports(source):

@@ -84,6 +84,16 @@ def main(argv=None):
     if args.solutions:
         from rnncourse.lab import notebooks_dir
 
+        try:
+            import nbformat  # noqa: F401 - the run extra's; only --solutions needs it
+        except ImportError:
+            print(
+                "--solutions needs nbformat: pip install 'rnncourse[run]' "
+                "(in a clone: pip install -e '.[run]').",
+                file=sys.stderr,
+            )
+            return 2
+
         folder = notebooks_dir()
         if folder is None:
             print("notebooks/ not found: run this inside a clone of the course.", file=sys.stderr)
