@@ -29,14 +29,14 @@ def _stub(*args, **kwargs):
 @pytest.mark.parametrize("exercise_id", CODING)
 def test_reference_passes(capsys, exercise_id, seed):
     reference = exercises.EXERCISES[exercise_id].reference
-    assert exercises.check_code(exercise_id, reference, seed=seed) is True
+    assert exercises.check_code(exercise_id, reference, seed=seed)
     assert capsys.readouterr().out.startswith(f"Correct: {exercise_id} (")
 
 
 @pytest.mark.parametrize(("exercise_id", "k"), ALTERNATIVES)
 def test_a_differently_written_solution_passes(capsys, exercise_id, k):
     alternative = exercises.EXERCISES[exercise_id].alternatives[k]
-    assert exercises.check_code(exercise_id, alternative, seed=0) is True
+    assert exercises.check_code(exercise_id, alternative, seed=0)
 
 
 @pytest.mark.parametrize("exercise_id", CODING)
@@ -51,7 +51,7 @@ def test_every_coding_exercise_has_an_alternative_and_three_mistakes(exercise_id
 @pytest.mark.parametrize(("exercise_id", "k"), MISTAKES)
 def test_each_usual_mistake_fails_with_its_own_message(capsys, exercise_id, k):
     mistake = exercises.EXERCISES[exercise_id].mistakes[k]
-    assert exercises.check_code(exercise_id, mistake.function, seed=0) is False
+    assert not exercises.check_code(exercise_id, mistake.function, seed=0)
     out = capsys.readouterr().out
     assert out.startswith("Not yet: case '"), out
     assert f"Likely: {mistake.message}" in out, out
@@ -61,7 +61,7 @@ def test_each_usual_mistake_fails_with_its_own_message(capsys, exercise_id, k):
 
 @pytest.mark.parametrize("exercise_id", CODING)
 def test_the_stub_is_not_done_yet_and_the_notebook_goes_on(capsys, exercise_id):
-    assert exercises.check_code(exercise_id, _stub) is False
+    assert not exercises.check_code(exercise_id, _stub)
     out = capsys.readouterr().out
     assert out.startswith("Not done yet: ") and f"exercises.hint('{exercise_id}')" in out
 
@@ -114,29 +114,29 @@ def test_a_crash_names_the_case_and_the_error(capsys, toy):
     def broken(x, a):
         raise IndexError("index 7 is out of bounds")
 
-    assert exercises.check_code("99.scale", broken, seed=0) is False
+    assert not exercises.check_code("99.scale", broken, seed=0)
     assert capsys.readouterr().out.startswith(
         "Not yet: case 'a vector' (x (5,), a=2.0) raised IndexError: index 7 is out of bounds"
     )
 
 
 def test_a_wrong_shape_is_named(capsys, toy):
-    assert exercises.check_code("99.scale", lambda x, a: np.atleast_2d(a * x), seed=0) is False
+    assert not exercises.check_code("99.scale", lambda x, a: np.atleast_2d(a * x), seed=0)
     out = capsys.readouterr().out
     assert "expected shape (5,), got shape (1, 5)" in out and "Likely" not in out
 
 
 def test_an_unknown_wrong_answer_shows_expected_and_got_without_a_guess(capsys, toy):
-    assert exercises.check_code("99.scale", lambda x, a: a * x + 0.1, seed=0) is False
+    assert not exercises.check_code("99.scale", lambda x, a: a * x + 0.1, seed=0)
     out = capsys.readouterr().out
     assert "expected shape (5,):" in out and "got      shape (5,):" in out
     assert "largest difference 0.1" in out and "Likely" not in out
 
 
 def test_not_a_function_and_not_numbers_are_explained(capsys, toy):
-    assert exercises.check_code("99.scale", None) is False
+    assert not exercises.check_code("99.scale", None)
     assert "Pass the function itself" in capsys.readouterr().out
-    assert exercises.check_code("99.scale", lambda x, a: "twice", seed=0) is False
+    assert not exercises.check_code("99.scale", lambda x, a: "twice", seed=0)
     assert "returned str, which is not an array of numbers" in capsys.readouterr().out
 
 

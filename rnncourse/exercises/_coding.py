@@ -39,6 +39,7 @@ __all__ = [
     "BEGIN",
     "END",
     "Mistake",
+    "Verdict",
     "check_code",
     "coding_exercise",
     "fill_solutions",
@@ -49,6 +50,29 @@ __all__ = [
 
 #: The markers of a solution region, as nbgrader and otter-grader write them.
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+
+
+class Verdict:
+    """What :func:`check_code` returns: true when every hidden case passed.
+
+    It shows nothing under a notebook cell (the check has already printed its
+    verdict), so a learner sees the message and not a stray ``False``.
+
+    >>> bool(Verdict(False)), Verdict(True)
+    (False, Verdict(passed=True))
+    """
+
+    def __init__(self, passed):
+        self.passed = bool(passed)
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        return f"Verdict(passed={self.passed})"
+
+    def _ipython_display_(self):
+        pass
 
 
 class Mistake:
@@ -193,7 +217,7 @@ def check_code(exercise_id, function, *, seed=None):
         seed: draw the hidden cases with this seed (``None``: new cases each call).
 
     Returns:
-        ``True`` when every case matches the reference, else ``False``. It
+        A :class:`Verdict`, true when every case matches the reference. It
         never raises for a wrong or unwritten function, so the notebook runs on.
     """
     exercise = _get(exercise_id, kind="code")
@@ -203,7 +227,7 @@ def check_code(exercise_id, function, *, seed=None):
             f"Not done yet: {exercise.question} Pass the function itself, e.g. "
             f"check_code({exercise_id!r}, {exercise.name}), got {type(function).__name__}."
         )
-        return False
+        return Verdict(False)
     cases = exercise.cases(np.random.default_rng(seed))
     for description, kwargs in cases:
         expected = _as_arrays(exercise.reference(**_copy(kwargs)))
@@ -215,13 +239,13 @@ def check_code(exercise_id, function, *, seed=None):
                 f"(between the SOLUTION markers), run it, then run this cell again. Stuck? "
                 f"exercises.hint({exercise_id!r})."
             )
-            return False
+            return Verdict(False)
         except Exception as err:
             print(
                 f"Not yet: case '{description}' ({_shapes(kwargs)}) raised "
                 f"{type(err).__name__}: {err}"
             )
-            return False
+            return Verdict(False)
         try:
             got = _as_arrays(got_raw)
         except (TypeError, ValueError):
@@ -229,7 +253,7 @@ def check_code(exercise_id, function, *, seed=None):
                 f"Not yet: case '{description}' returned {type(got_raw).__name__}, "
                 "which is not an array of numbers."
             )
-            return False
+            return Verdict(False)
         if _close(got, expected, exercise.rtol, exercise.atol):
             continue
         print(f"Not yet: case '{description}' ({_shapes(kwargs)}) differs from the reference.")
@@ -252,14 +276,14 @@ def check_code(exercise_id, function, *, seed=None):
                 print(f"  Likely: {mistake.message}")
                 break
         print(f"  More help: exercises.hint({exercise_id!r}).")
-        return False
+        return Verdict(False)
     exercise.passed = True
     print(
         f"Correct: {exercise_id} ({len(cases)} hidden cases passed: "
         + "; ".join(d for d, _ in cases)
         + ")"
     )
-    return True
+    return Verdict(True)
 
 
 def hint(exercise_id):
