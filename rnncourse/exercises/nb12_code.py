@@ -47,6 +47,10 @@ def _scan_keras(a, b):
         return earlier[0] * later[0], later[0] * earlier[1] + later[1]
 
     a, b = keras.ops.cast(a, "float32"), keras.ops.cast(b, "float32")  # as a learner's tensors
+    if a.shape[1] == 1:
+        # Keras 3.13's associative_scan recurses forever on a length-1 axis (the course's
+        # floor; 3.15 is fine): one step is h_1 = b_1
+        return b
     _, h = keras.ops.associative_scan(compose, (a, b), axis=1)  # (batch, T, units)
     return h
 
