@@ -130,6 +130,24 @@ def _equations(ax, x, y, lines, step=0.78, fontsize=12):
         )
 
 
+def _finish_cell(ax, legend_xy, *, xmax, ymax, title):
+    """The symbol legend under a cell's equations, its limits and title; returns ``ax``."""
+    ax.text(
+        *legend_xy,
+        r"$\sigma$: sigmoid, between 0 and 1;   $\odot$: element-wise product",
+        ha="left",
+        va="center",
+        fontsize=10,
+        color="0.3",
+    )
+    ax.set_xlim(-2.0, xmax)
+    ax.set_ylim(-1.6, ymax)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=12)
+    return ax
+
+
 def _cell_frame(ax, width, height):
     from matplotlib.patches import FancyBboxPatch
 
@@ -489,25 +507,14 @@ def draw_lstm_cell(ax=None):
             (r"$h_t = o_t \odot \tanh(c_t)$", None),
         ],
     )
-    ax.text(
-        width + 2.0,
-        -0.6,
-        r"$\sigma$: sigmoid, between 0 and 1;   $\odot$: element-wise product",
-        ha="left",
-        va="center",
-        fontsize=10,
-        color="0.3",
-    )
-    ax.set_xlim(-2.0, 21.0)
-    ax.set_ylim(-1.6, 5.6)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(
-        "An LSTM cell: gates between 0 and 1 decide what the cell state $c$ forgets, "
+    return _finish_cell(
+        ax,
+        (width + 2.0, -0.6),
+        xmax=21.0,
+        ymax=5.6,
+        title="An LSTM cell: gates between 0 and 1 decide what the cell state $c$ forgets, "
         "takes in and shows",
-        fontsize=12,
     )
-    return ax
 
 
 def draw_gru_cell(ax=None, reset_after=True):
@@ -616,21 +623,7 @@ def draw_gru_cell(ax=None, reset_after=True):
         ],
         step=0.95,
     )
-    ax.text(
-        width + 2.0,
-        0.4,
-        r"$\sigma$: sigmoid, between 0 and 1;   $\odot$: element-wise product",
-        ha="left",
-        va="center",
-        fontsize=10,
-        color="0.3",
-    )
-    ax.set_xlim(-2.0, 23.5)
-    ax.set_ylim(-1.6, 6.5)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(f"A GRU cell, {form}", fontsize=12)
-    return ax
+    return _finish_cell(ax, (width + 2.0, 0.4), xmax=23.5, ymax=6.5, title=f"A GRU cell, {form}")
 
 
 def _io_column(ax, cx, x, h, y, x_color=_INPUT, h_color=_STATE):

@@ -20,13 +20,14 @@ import re
 import nbformat
 from colab import COLAB_GUARD  # tools/colab.py: the Colab install line and its guard
 
+from rnncourse.exercises._cli import exercises_start
+
 __all__ = ["LESSON_CELLS", "SETUP_CALL", "COLAB_GUARD", "lesson_cells", "problems", "setup_cell"]
 
 SETUP_CALL = "rnncourse.setup("
 #: The most cells a notebook's lesson (the cells before ``## Exercises``) may have.
 LESSON_CELLS = 40
 _MAP = re.compile(r"^\*\*(Sections:\*\*|What you'll do, section by section\*\*)", re.MULTILINE)
-_EXERCISES = re.compile(r"^## Exercises\b", re.MULTILINE)
 _TF_IMPORT = re.compile(r"^\s*(import|from)\s+(keras|tensorflow)\b", re.MULTILINE)
 
 
@@ -37,7 +38,8 @@ def setup_cell(nb):
 
 def lesson_cells(nb):
     """How many cells come before the cell that opens ``## Exercises`` (all of them if none does)."""
-    return next((i for i, c in enumerate(nb.cells) if _EXERCISES.search(c.source)), len(nb.cells))
+    start = exercises_start(nb.cells)
+    return len(nb.cells) if start is None else start
 
 
 def problems(path):

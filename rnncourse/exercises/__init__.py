@@ -46,6 +46,6 @@ def listing():
     True
     """
     return [
-        (i, i.split(".")[0], getattr(e, "kind", "quiz"), " ".join(e.question.split()))
+        (i, i.split(".")[0], e.kind, " ".join(e.question.split()))
         for i, e in sorted(EXERCISES.items())
     ]

@@ -1,6 +1,7 @@
 """``python -m rnncourse exercises``: list the exercises; write solved copies of notebooks."""
 
 import argparse
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -8,7 +9,17 @@ from pathlib import Path
 from rnncourse.exercises import listing
 from rnncourse.exercises._coding import fill_solutions
 
-__all__ = ["main", "solve_notebook"]
+__all__ = ["exercises_start", "main", "solve_notebook"]
+
+_EXERCISES = re.compile(r"^## Exercises\b", re.MULTILINE)
+
+
+def exercises_start(cells):
+    """The index of the cell that opens ``## Exercises`` (``None`` if none does).
+
+    The cells before it are the notebook's lesson.
+    """
+    return next((i for i, c in enumerate(cells) if _EXERCISES.search(c.source)), None)
 
 
 def solve_notebook(source, target, *, exercises_only=False):
@@ -28,10 +39,7 @@ def solve_notebook(source, target, *, exercises_only=False):
 
     nb = nbformat.read(source, as_version=4)
     if exercises_only:
-        start = next(
-            (i for i, c in enumerate(nb.cells) if "## Exercises" in c.source),
-            None,
-        )
+        start = exercises_start(nb.cells)
         if start is None:
             raise ValueError(f"{source} has no '## Exercises' section")
         setup = next(c for c in nb.cells if c.cell_type == "code")
@@ -82,8 +90,6 @@ def main(argv=None):
         )
         return 2
     if args.solutions:
-        from rnncourse.lab import notebooks_dir
-
         try:
             import nbformat  # noqa: F401 - the run extra's; only --solutions needs it
         except ImportError:
@@ -93,15 +99,17 @@ def main(argv=None):
                 file=sys.stderr,
             )
             return 2
+        from rnncourse.runner import NotebookNotFoundError, resolve_notebooks
 
-        folder = notebooks_dir()
-        if folder is None:
-            print("notebooks/ not found: run this inside a clone of the course.", file=sys.stderr)
+        try:
+            paths = resolve_notebooks([args.notebook] if args.notebook else None)
+        except NotebookNotFoundError as err:
+            print(f"error: {err}", file=sys.stderr)
             return 2
-        for path in sorted(folder.glob("*.ipynb")):
-            if args.notebook is None or path.name.startswith(args.notebook.zfill(2)[:2]):
-                filled = solve_notebook(path, Path(args.solutions) / path.name)
-                print(f"{Path(args.solutions) / path.name}: {len(filled)} solution(s) filled")
+        for path in paths:
+            target = Path(args.solutions) / path.name
+            filled = solve_notebook(path, target)
+            print(f"{target}: {len(filled)} solution(s) filled")
         return 0
     width = max(len(r[0]) for r in rows)
     for exercise_id, _, kind, question in rows:

@@ -27,13 +27,14 @@ and the next cell runs ``exercises.check_code("01.rnn_step", rnn_step)``:
 (the instructors' and CI's solved copy).
 """
 
+import ast
 import inspect
 import re
 import textwrap
 
 import numpy as np
 
-from rnncourse.exercises._registry import EXERCISES
+from rnncourse.exercises._registry import EXERCISES, _get
 
 __all__ = [
     "BEGIN",
@@ -91,13 +92,16 @@ class Mistake:
 class _CodingExercise:
     kind = "code"
 
-    def __init__(self, exercise_id, task, reference, cases, hints, mistakes, rtol, atol):
+    def __init__(
+        self, exercise_id, task, reference, cases, hints, mistakes, alternatives, rtol, atol
+    ):
         self.exercise_id = exercise_id
         self.question = task
         self.reference = reference
         self.cases = cases
         self.hints = tuple(hints)
         self.mistakes = tuple(mistakes)
+        self.alternatives = tuple(alternatives)
         self.rtol, self.atol = rtol, atol
         self.hints_shown = 0
         self.passed = None  # None: not checked in this session; then True/False
@@ -136,22 +140,17 @@ def coding_exercise(
 
     def wrap(reference):
         EXERCISES[exercise_id] = _CodingExercise(
-            exercise_id, task, reference, cases, hints, mistakes, rtol, atol
+            exercise_id, task, reference, cases, hints, mistakes, alternatives, rtol, atol
         )
-        EXERCISES[exercise_id].alternatives = tuple(alternatives)
         return reference
 
     return wrap
 
 
-def _get(exercise_id, kind=None):
-    try:
-        exercise = EXERCISES[exercise_id]
-    except KeyError:
-        raise KeyError(
-            f"Unknown exercise {exercise_id!r}. Known exercises: {sorted(EXERCISES)}."
-        ) from None
-    if kind == "code" and getattr(exercise, "kind", "quiz") != "code":
+def _get_code(exercise_id):
+    """The registered coding exercise ``exercise_id`` (a quiz's id raises, saying how to check it)."""
+    exercise = _get(exercise_id)
+    if exercise.kind != "code":
         raise ValueError(
             f"{exercise_id!r} is a quiz, not a coding exercise: check it with "
             f"exercises.check({exercise_id!r}, answer)."
@@ -209,7 +208,7 @@ def _to_numpy(value):
 
 
 def check_code(exercise_id, function, *, seed=None):
-    """Run a learner's function on the exercise's hidden cases; print the verdict; ``True`` if right.
+    """Run a learner's function on the exercise's hidden cases; print and return the verdict.
 
     Args:
         exercise_id: the id the notebook shows, e.g. ``"01.rnn_step"``.
@@ -220,7 +219,7 @@ def check_code(exercise_id, function, *, seed=None):
         A :class:`Verdict`, true when every case matches the reference. It
         never raises for a wrong or unwritten function, so the notebook runs on.
     """
-    exercise = _get(exercise_id, kind="code")
+    exercise = _get_code(exercise_id)
     exercise.passed = False
     if not callable(function):
         print(
@@ -302,7 +301,7 @@ def hint(exercise_id):
 def solution(exercise_id):
     """Print a solution, only when a learner asks: the reference function, or a quiz's answer."""
     exercise = _get(exercise_id)
-    if getattr(exercise, "kind", "quiz") == "code":
+    if exercise.kind == "code":
         print(_source(exercise.reference))
     else:
         print(f"{exercise_id}: {exercise.expected()!r}. Why: {exercise.hint}")
@@ -319,8 +318,6 @@ def _body(function):
     """The reference's body without its docstring: what fills a stub's solution region."""
     source = _source(function)
     tree_lines = source.splitlines()
-    import ast
-
     node = ast.parse(source).body[0]
     first = node.body[0]
     skip_doc = isinstance(first, ast.Expr) and isinstance(
@@ -332,7 +329,7 @@ def _body(function):
 
 def solved(exercise_ids):
     """Which of ``exercise_ids`` passed :func:`check_code` in this session: ``{id: bool}``."""
-    return {i: bool(_get(i, kind="code").passed) for i in exercise_ids}
+    return {i: bool(_get_code(i).passed) for i in exercise_ids}
 
 
 _REGION = re.compile(
@@ -351,7 +348,7 @@ def fill_solutions(source):
     Returns:
         ``(new_source, exercise_ids)``: the ids of the references used.
     """
-    by_name = {e.name: e for e in EXERCISES.values() if getattr(e, "kind", "quiz") == "code"}
+    by_name = {e.name: e for e in EXERCISES.values() if e.kind == "code"}
     used = []
 
     def fill(match):

@@ -94,7 +94,7 @@ def check(exercise_id, answer):
         True
     """
     exercise = _get(exercise_id)
-    if getattr(exercise, "kind", "quiz") == "code":
+    if exercise.kind == "code":
         raise ValueError(
             f"{exercise_id!r} is a coding exercise: check your function with "
             f"exercises.check_code({exercise_id!r}, your_function)."
