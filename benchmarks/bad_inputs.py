@@ -834,7 +834,6 @@ for loader, split in (
     ("load_reviews", "dev"),
     ("load_number_translation", "training"),
     ("load_sentence_pairs", "val"),
-    ("load_digit_strings", "val"),
     ("load_spoken_digits", "eval"),
     ("load_japanese_vowels", "dev"),
     ("load_shapes_captions", "tst"),
@@ -847,6 +846,31 @@ for loader, split in (
         lambda loader=loader, split=split: getattr(data, loader)(split),
         "split",
     )
+bad("data.load_fsdd", "speakers='bob'", lambda: data.load_fsdd(speakers="bob"), "bob")
+bad("data.load_fsdd", "speakers=[]", lambda: data.load_fsdd(speakers=[]), "speakers")
+bad(
+    "data.compose_spoken_strings",
+    "digits=a list of clips",
+    lambda: data.compose_spoken_strings([np.zeros(8)], n=2),
+    "SpokenDigits",
+)
+bad(
+    "data.compose_spoken_strings",
+    "n=0",
+    lambda: data.compose_spoken_strings(data.load_fsdd(speakers="theo"), n=0),
+    "n=",
+)
+bad(
+    "data.compose_spoken_strings",
+    "a speaker who lacks digits",
+    lambda: data.compose_spoken_strings(
+        data.load_fsdd(speakers="theo")._replace(
+            waveforms=[np.zeros(8)], labels=np.array([0]), voices=["theo"]
+        ),
+        n=2,
+    ),
+    "every digit",
+)
 bad(
     "data.load_sentence_pairs",
     "max_words=0",

@@ -1,9 +1,8 @@
-"""Shared code for the two synthetic speech data sets (spoken_digits, digit_strings).
+"""The synthetic voices of the ``spoken_digits`` data set and the code that makes them speak.
 
-Not a data set itself (``build.py`` skips names that start with ``_``). Both
-scripts import it, so they share one voice table and one voice split: a voice
-that is in the test split of ``spoken_digits`` is in the test split of
-``digit_strings`` too.
+Not a data set itself (``build.py`` skips names that start with ``_``). It once
+served a second set, ``digit_strings`` (removed: notebook 09 composes digit
+strings from real FSDD clips at load time), hence the separate module.
 
 What a "voice" is here: one eSpeak NG voice variant (a timbre: formants, pitch
 range, breathiness; ``espeak-ng -v en-us+f3``) with a fixed accent, base speed

@@ -7,7 +7,8 @@ in :mod:`rnncourse.data.tfds`.
 Loaders: :func:`load_shakespeare`, :func:`load_reviews`,
 :func:`load_number_translation`, :func:`load_sentence_pairs`,
 :func:`load_series` (with :func:`list_series`), :func:`load_spoken_digits`,
-:func:`load_digit_strings`, :func:`load_japanese_vowels`,
+:func:`load_fsdd` (with :func:`fsdd_speakers` and
+:func:`compose_spoken_strings`), :func:`load_japanese_vowels`,
 :func:`load_shapes_captions`,
 :func:`load_emoji_captions`, :func:`load_handwritten_digits` (with
 :func:`compose_digit_strings`). Helpers: :class:`Vocabulary`,
@@ -17,11 +18,14 @@ Loaders: :func:`load_shakespeare`, :func:`load_reviews`,
 
 from rnncourse.data._store import DataFileError, data_path, datasets_root, verify
 from rnncourse.data.audio import (
+    FSDD_SPEAKERS,
     DigitStrings,
     JapaneseVowels,
     SpokenDigits,
     add_noise,
-    load_digit_strings,
+    compose_spoken_strings,
+    fsdd_speakers,
+    load_fsdd,
     load_japanese_vowels,
     load_speech_voices,
     load_spoken_digits,
@@ -63,8 +67,11 @@ __all__ = [
     "JapaneseVowels",
     "SpokenDigits",
     "add_noise",
+    "FSDD_SPEAKERS",
     "compose_digit_strings",
-    "load_digit_strings",
+    "compose_spoken_strings",
+    "fsdd_speakers",
+    "load_fsdd",
     "load_japanese_vowels",
     "load_emoji_captions",
     "load_handwritten_digits",

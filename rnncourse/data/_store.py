@@ -84,9 +84,19 @@ def file_sha256(path, chunk=1 << 20):
     return digest.hexdigest()
 
 
+#: Data sets rebuilt from a source checkout, and the environment variable that names it.
+_SOURCE_DIRS = {"fsdd": "FSDD_DIR=<path of an FSDD checkout> "}
+
+
 def rebuild_command(name=None):
-    """The documented command that rebuilds one data set (or all of them)."""
-    return "python datasets/prepare/build.py" + (f" {name}" if name else "")
+    """The documented command that rebuilds one data set (or all of them).
+
+    Example:
+        >>> rebuild_command("fsdd")
+        'FSDD_DIR=<path of an FSDD checkout> python datasets/prepare/build.py fsdd'
+    """
+    prefix = _SOURCE_DIRS.get(name, "")
+    return prefix + "python datasets/prepare/build.py" + (f" {name}" if name else "")
 
 
 def data_path(relpath):

@@ -1,17 +1,20 @@
-"""Spoken digits and digit strings, and the NumPy audio helpers to use them.
+"""Spoken digits from real and synthetic voices, and the NumPy audio helpers to use them.
 
-Both data sets are synthetic speech made by the course (eSpeak NG and flite
-voices, 8 kHz mono; see ``datasets/spoken_digits/DATASHEET.md``) and split by
-voice: the 20 test voices and the 14 validation voices are never heard in
-training, so test accuracy measures how well a model copes with new voices.
 Every loader checks its files against ``datasets/MANIFEST.json`` first (see
 :func:`rnncourse.data.data_path`) and never touches the network.
 
 Loaders:
 
-- :func:`load_spoken_digits`: the words "zero" ... "nine", one per clip.
-- :func:`load_digit_strings`: strings of 3 to 5 digits ("four two seven"), for CTC.
-- :func:`load_speech_voices`: the voice table shared by both.
+- :func:`load_fsdd`: real recordings of the words "zero" ... "nine", the Free
+  Spoken Digit Dataset (6 speakers x 10 digits x 50 takes, 8 kHz mono; Zohar
+  Jackson et al., CC BY-SA 4.0; see ``datasets/fsdd/DATASHEET.md``), with the
+  speaker table :func:`fsdd_speakers`. Hold whole speakers out to measure how
+  a recogniser copes with a voice it never heard.
+- :func:`load_spoken_digits`: the same words from 102 synthetic voices (eSpeak
+  NG and flite; see ``datasets/spoken_digits/DATASHEET.md``), split by voice,
+  with the voice table :func:`load_speech_voices`.
+- :func:`compose_spoken_strings`: strings of 3 to 5 digits ("four two seven")
+  built at load time from the clips of one speaker each, for CTC.
 - :func:`load_japanese_vowels`: real speech, nine speakers, as frames of LPC
   cepstrum coefficients (Kudo, Toyama and Shimbo, 1999; CC BY 4.0).
 
@@ -30,7 +33,7 @@ import numpy as np
 
 from rnncourse import checks
 from rnncourse.checks import SPLITS
-from rnncourse.data._store import data_path
+from rnncourse.data._store import data_path, rebuild_command
 
 __all__ = [
     "DIGIT_WORDS",
@@ -39,9 +42,12 @@ __all__ = [
     "SPLITS",
     "DigitStrings",
     "JapaneseVowels",
+    "FSDD_SPEAKERS",
     "SpokenDigits",
     "add_noise",
-    "load_digit_strings",
+    "compose_spoken_strings",
+    "fsdd_speakers",
+    "load_fsdd",
     "load_japanese_vowels",
     "load_speech_voices",
     "load_spoken_digits",
@@ -54,8 +60,11 @@ SAMPLE_RATE = 8000
 #: The spoken word for each label: ``DIGIT_WORDS[3] == "three"``.
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _CHUNK = 64  # clips per block inside log_mel
-#: Longest digit string in ``digit_strings``; ``labels`` are padded to this width.
+#: Longest string :func:`compose_spoken_strings` makes by default; ``labels`` are padded to it.
 MAX_DIGITS = 5
+#: The six speakers of :func:`load_fsdd`, in file order.
+FSDD_SPEAKERS = ("george", "jackson", "lucas", "nicolas", "theo", "yweweler")
+_MU = 255  # mu of the 8-bit mu-law code that datasets/fsdd/fsdd.npz stores
 
 
 class SpokenDigits(NamedTuple):
@@ -68,7 +77,8 @@ class SpokenDigits(NamedTuple):
         lengths: ``int64`` array ``(n,)``, samples in each clip.
         labels: ``int64`` array ``(n,)``, the digit 0..9.
         words: list of ``str``, the spoken word (``"seven"``).
-        voices: list of ``str``, the voice id (``"espeak-f3"``, ``"flite-slt"``).
+        voices: list of ``str``, who said it: the synthetic voice id
+            (``"espeak-f3"``, ``"flite-slt"``) or the FSDD speaker (``"theo"``).
         sample_rate: ``int``, 8000.
     """
 
@@ -87,13 +97,13 @@ class DigitStrings(NamedTuple):
         waveforms: list of ``float32`` arrays ``(length,)`` in [-1, 1]; or, with
             ``padded=True``, one ``float32`` array ``(n, max_length)``.
         lengths: ``int64`` array ``(n,)``, samples in each clip.
-        labels: ``int64`` array ``(n, 5)``: the digits, padded with -1 after
-            the last one. ``labels + 1`` gives CTC targets whose blank and
+        labels: ``int64`` array ``(n, max_digits)``: the digits, padded with -1
+            after the last one. ``labels + 1`` gives CTC targets whose blank and
             padding are both 0 (``keras.ops.ctc_loss(..., mask_index=0)``).
         label_lengths: ``int64`` array ``(n,)``, digits in each string (3..5).
         digits: list of ``str``, e.g. ``"427"``.
         texts: list of ``str``, what was said, e.g. ``"four two seven"``.
-        voices: list of ``str``, the voice id.
+        voices: list of ``str``, who said it (one speaker or voice per string).
         sample_rate: ``int``, 8000.
     """
 
@@ -266,50 +276,214 @@ def load_spoken_digits(split=None, padded=False):
     return out if split is None else out[split]
 
 
-def load_digit_strings(split=None, padded=False):
-    """Return spoken strings of 3 to 5 digits ("four two seven"), split by voice.
+def _mu_law_table():
+    """float32 sample value of each 8-bit mu-law code 0..255 (the inverse of the prepare script)."""
+    y = np.arange(256, dtype=np.float64) / _MU * 2.0 - 1.0  # in [-1, 1]
+    return (np.sign(y) * np.expm1(np.abs(y) * np.log1p(_MU)) / _MU).astype(np.float32)
 
-    612 clips: each of the same 102 voices as :func:`load_spoken_digits` reads
-    6 random strings (length uniform in 3..5, digits uniform) as continuous
-    speech with short random pauses; 8 kHz mono, 0.51 to 2.26 s long (11.7
-    minutes in all). The same
-    voice split: train 408 clips (68 voices), validation 84 (14 voices), test
-    120 (20 voices).
 
-    Args:
-        split: ``"train"``, ``"validation"``, ``"test"`` or ``None`` for all three.
-        padded: return each split's waveforms as one zero-padded ``float32``
-            array ``(n, longest clip in that split)`` instead of a list.
+def fsdd_speakers():
+    """Return the table of the six FSDD speakers, as the dataset's ``metadata.py`` describes them.
 
     Returns:
-        ``{"train": DigitStrings, "validation": ..., "test": ...}`` (or one
-        :class:`DigitStrings` when ``split`` is given): named tuples
-        ``(waveforms, lengths, labels, label_lengths, digits, texts, voices,
-        sample_rate)``; ``labels`` is ``int64`` ``(n, 5)`` padded with -1.
+        A list of dicts in :data:`FSDD_SPEAKERS` order, with keys ``"speaker"``,
+        ``"gender"``, ``"accent"`` (country/accent, e.g. ``"DEU/German"``),
+        ``"language"`` and ``"clips"`` (``int``, 500 each).
 
     Example:
-        >>> test = load_digit_strings("test")
-        >>> test.digits[0], test.texts[0], test.labels[0].tolist()
-        ('89594', 'eight nine five nine four', [8, 9, 5, 9, 4])
+        >>> [(s["speaker"], s["accent"]) for s in fsdd_speakers()][:2]
+        [('george', 'GRC/Greek'), ('jackson', 'USA/neutral')]
     """
-    checks.split(split)
-    out = {}
-    for name, rows, waves, lengths in _splits("digit_strings", padded):
-        digits = [r["digits"] for r in rows]
-        labels = np.full((len(rows), MAX_DIGITS), -1, dtype=np.int64)  # (n, 5)
-        for j, d in enumerate(digits):
-            labels[j, : len(d)] = [int(c) for c in d]
-        out[name] = DigitStrings(
-            waveforms=waves,
-            lengths=lengths,
-            labels=labels,
-            label_lengths=np.array([len(d) for d in digits], dtype=np.int64),
-            digits=digits,
-            texts=[r["text"] for r in rows],
-            voices=[r["voice"] for r in rows],
-            sample_rate=SAMPLE_RATE,
+    rows = _read_csv("fsdd/speakers.csv")
+    for row in rows:
+        row["clips"] = int(row["clips"])
+    if tuple(r["speaker"] for r in rows) != FSDD_SPEAKERS:
+        raise ValueError(
+            "fsdd/speakers.csv does not list the six FSDD speakers in order; "
+            f"rebuild with `{rebuild_command('fsdd')}`."
         )
-    return out if split is None else out[split]
+    return rows
+
+
+def _fsdd_speaker_list(speakers):
+    if speakers is None:
+        return list(FSDD_SPEAKERS)
+    if isinstance(speakers, str):
+        speakers = [speakers]
+    try:
+        speakers = list(speakers)
+    except TypeError:
+        raise ValueError(
+            f"speakers must be a speaker name or a list of them, got {speakers!r}."
+        ) from None
+    unknown = [s for s in speakers if s not in FSDD_SPEAKERS]
+    if unknown or not speakers:
+        problem = f"unknown FSDD speaker(s) {unknown!r}" if unknown else "speakers is empty"
+        raise ValueError(f"{problem}; choose from {list(FSDD_SPEAKERS)}.")
+    return [s for s in FSDD_SPEAKERS if s in speakers]
+
+
+def load_fsdd(speakers=None, padded=False):
+    """Return the Free Spoken Digit Dataset: real people saying "zero" ... "nine".
+
+    3,000 recordings, 21.9 minutes in all: six male speakers (accents: Greek,
+    US, German, Belgian French, US, German) each say each digit 50 times; 8 kHz
+    mono, trimmed to near-minimal silence, 0.14 to 2.28 s long. Recorded by
+    Zohar Jackson and other contributors (github.com/Jakobovski/free-spoken-digit-dataset,
+    v1.0.9), licensed CC BY-SA 4.0; the course stores it as 8-bit mu-law (about
+    38 dB signal to quantisation noise). There is no fixed split: hold a whole
+    speaker out (``load_fsdd(speakers=[...])``) to test on a voice the model
+    never heard. Clips come in file order: by speaker, then digit, then take.
+
+    Args:
+        speakers: ``None`` for all six, or a name or list of names from
+            :data:`FSDD_SPEAKERS` (returned in that order, whatever the order given).
+        padded: return the waveforms as one zero-padded ``float32`` array
+            ``(n, longest clip)`` instead of a list.
+
+    Returns:
+        A :class:`SpokenDigits` ``(waveforms, lengths, labels, words, voices,
+        sample_rate)``; ``voices`` holds each clip's speaker name. Samples are
+        float32 in [-1, 1] at the recording's own level (not normalised).
+
+    Raises:
+        ValueError: an unknown speaker name; files that disagree with each other.
+        DataFileError: a missing or changed data file (with the rebuild command).
+
+    Example:
+        >>> theo = load_fsdd(speakers="theo")
+        >>> len(theo.waveforms), theo.labels[:3].tolist(), theo.voices[0], theo.sample_rate
+        (500, [0, 0, 0], 'theo', 8000)
+    """
+    chosen = _fsdd_speaker_list(speakers)
+    rows = _read_csv("fsdd/clips.csv")
+    with np.load(data_path("fsdd/fsdd.npz"), allow_pickle=False) as npz:
+        codes, offsets = npz["audio"], npz["offsets"]
+    n_samples = np.array([int(r["n_samples"]) for r in rows], dtype=np.int64)
+    if (
+        codes.dtype != np.uint8
+        or len(offsets) != len(rows) + 1
+        or not np.array_equal(np.diff(offsets), n_samples)
+    ):
+        raise ValueError(
+            "fsdd: clips.csv and fsdd.npz disagree on the clips; rebuild with "
+            f"`{rebuild_command('fsdd')}`."
+        )
+    table = _mu_law_table()
+    idx = [i for i, r in enumerate(rows) if r["speaker"] in chosen]
+    waves = [table[codes[offsets[i] : offsets[i + 1]]] for i in idx]
+    lengths = n_samples[idx]
+    if padded:
+        waves, lengths = pad_waveforms(waves)
+    labels = np.array([int(rows[i]["label"]) for i in idx], dtype=np.int64)
+    return SpokenDigits(
+        waveforms=waves,
+        lengths=lengths,
+        labels=labels,
+        words=[DIGIT_WORDS[k] for k in labels],
+        voices=[rows[i]["speaker"] for i in idx],
+        sample_rate=SAMPLE_RATE,
+    )
+
+
+def compose_spoken_strings(
+    digits, n, seed=0, min_digits=3, max_digits=MAX_DIGITS, max_pause_s=0.25, noise=1e-3
+):
+    """Build spoken digit strings for CTC from isolated clips, one speaker per string.
+
+    For each string: pick a speaker (uniformly among those in ``digits``), a
+    length in ``min_digits..max_digits`` and digits uniformly at random, then
+    join a random clip of that speaker saying each digit, with a pause of 0 to
+    ``max_pause_s`` seconds before, between and after the clips. Pauses hold
+    faint white noise (standard deviation ``noise``), so silence is not
+    exactly zero, which padding is. Nothing is stored: the same arguments give
+    the same strings.
+
+    Args:
+        digits: a :class:`SpokenDigits` (e.g. ``load_fsdd(speakers=[...])`` or a
+            split of ``load_spoken_digits()``) in which every speaker says
+            every digit 0..9 at least once.
+        n: number of strings.
+        seed: integer seed of every random choice.
+        min_digits, max_digits: shortest and longest string.
+        max_pause_s: longest pause, in seconds.
+        noise: standard deviation of the noise in the pauses (0 for silence).
+
+    Returns:
+        A :class:`DigitStrings` ``(waveforms, lengths, labels, label_lengths,
+        digits, texts, voices, sample_rate)``; ``labels`` is ``int64``
+        ``(n, max_digits)`` padded with -1; ``voices`` names each string's speaker.
+
+    Example:
+        >>> strings = compose_spoken_strings(load_fsdd(speakers="theo"), n=2, seed=1)
+        >>> strings.digits[0], strings.texts[0], strings.voices[0]
+        ('5790', 'five seven nine zero', 'theo')
+    """
+    if not isinstance(digits, SpokenDigits):
+        raise ValueError(
+            f"digits must be a SpokenDigits (from data.load_fsdd or data.load_spoken_digits), "
+            f"got {type(digits).__name__}."
+        )
+    if isinstance(digits.waveforms, np.ndarray):
+        clips = [w[:k] for w, k in zip(digits.waveforms, digits.lengths, strict=True)]
+    else:
+        clips = list(digits.waveforms)
+    n = checks.positive_int(n, "n", caller="compose_spoken_strings")
+    seed = checks.non_negative_int(seed, "seed", caller="compose_spoken_strings")
+    min_digits = checks.positive_int(min_digits, "min_digits", caller="compose_spoken_strings")
+    max_digits = checks.integer(
+        max_digits,
+        "max_digits",
+        low=min_digits,
+        caller="compose_spoken_strings",
+        about="(min_digits)",
+    )
+    max_pause_s = checks.number(max_pause_s, "max_pause_s", low=0)
+    noise = checks.number(noise, "noise", low=0)
+    speakers = sorted(set(digits.voices))
+    by_speaker = {}
+    for i, (voice, label) in enumerate(zip(digits.voices, digits.labels, strict=True)):
+        by_speaker.setdefault(voice, {}).setdefault(int(label), []).append(i)
+    lacking = {v: sorted(set(range(10)) - set(d)) for v, d in by_speaker.items()}
+    lacking = {v: m for v, m in lacking.items() if m}
+    if lacking:
+        raise ValueError(
+            f"every speaker must say every digit 0..9; missing: {lacking}. Pass whole speakers."
+        )
+    rate = int(digits.sample_rate)
+    rng = np.random.default_rng(seed)
+    waves, texts, voices = [], [], []
+    labels = np.full((n, max_digits), -1, dtype=np.int64)  # (n, max_digits)
+    lengths_lab = np.zeros(n, dtype=np.int64)
+    for j in range(n):
+        voice = speakers[rng.integers(len(speakers))]
+        k = int(rng.integers(min_digits, max_digits + 1))
+        seq = rng.integers(0, 10, size=k)
+        parts = []
+        for d in seq:
+            pause = int(rng.integers(0, int(max_pause_s * rate) + 1))
+            parts.append((rng.standard_normal(pause) * noise).astype(np.float32))
+            choices = by_speaker[voice][int(d)]
+            parts.append(np.asarray(clips[choices[rng.integers(len(choices))]], dtype=np.float32))
+        pause = int(rng.integers(0, int(max_pause_s * rate) + 1))
+        parts.append((rng.standard_normal(pause) * noise).astype(np.float32))
+        waves.append(np.concatenate(parts))
+        labels[j, :k] = seq
+        lengths_lab[j] = k
+        texts.append(" ".join(DIGIT_WORDS[d] for d in seq))
+        voices.append(voice)
+    return DigitStrings(
+        waveforms=waves,
+        lengths=np.array([len(w) for w in waves], dtype=np.int64),
+        labels=labels,
+        label_lengths=lengths_lab,
+        digits=[
+            "".join(str(d) for d in row[:k]) for row, k in zip(labels, lengths_lab, strict=True)
+        ],
+        texts=texts,
+        voices=voices,
+        sample_rate=rate,
+    )
 
 
 def load_japanese_vowels(split=None, padded=False):
