@@ -10,6 +10,9 @@ the window arrays that :func:`rnncourse.data.make_windows` returns:
   (the same half-hour yesterday, or last week).
 - :class:`LinearForecaster`: a ridge regression on the flattened input window,
   solved in closed form; the strongest of the simple baselines.
+- :func:`autoregressive_forecast`: turns any one-step model into a multi-step
+  forecast by feeding each forecast back in as the newest input (the
+  alternative to a *direct* model that emits every lead time at once).
 - :func:`mae`, :func:`rmse` and :func:`mase`: errors in the data's own units, and
   scaled by a naive forecast's error.
 
@@ -22,6 +25,7 @@ from rnncourse import checks
 
 __all__ = [
     "LinearForecaster",
+    "autoregressive_forecast",
     "mae",
     "mase",
     "persistence_forecast",
@@ -190,6 +194,99 @@ class LinearForecaster:
                 f"got shape {np.shape(inputs)}."
             )
         return self._flatten(inputs) @ self.coef_ + self.intercept_  # (n, horizon)
+
+
+def autoregressive_forecast(predict_next, inputs, horizon, future=None, column=0):
+    """Roll a one-step model forward: each forecast becomes the newest input row.
+
+    The window slides one step at a time: ``predict_next`` forecasts the step
+    after it, the oldest row drops out, and a new row joins at the end, made of
+    the forecast (in ``column``) and the other inputs of that step, which must
+    be known in advance (a calendar, a time of day) and come from ``future``.
+    Errors therefore feed on themselves: step ``k`` reads ``k`` forecasts.
+
+    Args:
+        predict_next: a callable mapping windows ``(n, width, features)`` (always
+            3-D, float32 if ``inputs`` is float32, else float64) to the
+            next value of ``column``, shape ``(n,)`` or ``(n, 1)``: a Keras
+            model's ``predict_on_batch``, or a fitted one-step
+            :class:`LinearForecaster`'s ``predict``.
+        inputs: windows of shape ``(n, width, features)``, or ``(n, width)``
+            for one feature.
+        horizon: how many future steps to forecast.
+        future: the inputs of the forecast steps, ``(n, horizon - 1,
+            features)`` or longer (only the first ``horizon - 1`` rows are read:
+            the last forecast needs no row after it). Its ``column`` is
+            ignored and replaced by the forecasts, so passing the true future
+            rows leaks nothing. Needed when there is more than one feature.
+        column: the index of the feature being forecast.
+
+    Returns:
+        An array of shape ``(n, horizon)``: the forecasts, step 1 first.
+
+    Raises:
+        ValueError: wrong shapes (the message gives the expected one),
+            ``future`` missing for several features, or ``predict_next``
+            returning the wrong shape.
+
+    Example:
+        >>> double = lambda w: 2 * w[:, -1, 0]  # a one-step model: next = 2 x last
+        >>> autoregressive_forecast(double, np.array([[1.0, 3.0]]), horizon=3)
+        array([[ 6., 12., 24.]])
+    """
+    horizon = checks.positive_int(horizon, "horizon")
+    # float32 windows stay float32 (what a Keras model expects); anything else becomes float64
+    dtype = np.float32 if np.asarray(inputs).dtype == np.float32 else np.float64
+    window = checks.finite_array(inputs, "inputs", dtype=dtype)
+    if window.ndim == 2:
+        window = window[:, :, None]  # (n, width, 1)
+    if window.ndim != 3:
+        raise ValueError(
+            f"inputs must have shape (n, width) or (n, width, features), got shape {window.shape}."
+        )
+    n, width, features = window.shape
+    column = checks.integer(
+        column,
+        "column",
+        low=-features,
+        high=features - 1,
+        about=f"(an index into {features} features)",
+    )
+    if future is None:
+        if features > 1 and horizon > 1:
+            raise ValueError(
+                f"inputs have {features} features, so the forecast steps need their other "
+                f"inputs: pass future of shape ({n}, {horizon - 1}, {features})."
+            )
+        rows = np.zeros((n, horizon - 1, features), dtype)  # (n, horizon - 1, features)
+    else:
+        rows = checks.finite_array(future, "future", dtype=dtype)
+        rows = rows[:, :, None] if rows.ndim == 2 and features == 1 else rows
+        if (
+            rows.ndim != 3
+            or rows.shape[0] != n
+            or rows.shape[1] < horizon - 1
+            or rows.shape[2] != features
+        ):
+            raise ValueError(
+                f"future must have shape ({n}, {horizon - 1} or more, {features}) to match inputs "
+                f"{window.shape} and horizon={horizon}, got shape {np.shape(future)}."
+            )
+        rows = rows[:, : horizon - 1].copy()  # (n, horizon - 1, features)
+    out = np.empty((n, horizon))
+    for step in range(horizon):
+        raw = np.asarray(predict_next(window))
+        if raw.shape not in ((n,), (n, 1)):
+            raise ValueError(
+                f"predict_next must return shape ({n},) or ({n}, 1), one value per window, "
+                f"got shape {raw.shape} at step {step}."
+            )
+        out[:, step] = raw.reshape(n)
+        if step < horizon - 1:
+            new_row = rows[:, step]  # (n, features): the known inputs of that step
+            new_row[:, column] = out[:, step]  # ...and the forecast itself
+            window = np.concatenate([window[:, 1:], new_row[:, None]], axis=1)  # (n, width, f)
+    return out
 
 
 def _pair(y_true, y_pred):

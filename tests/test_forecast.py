@@ -6,6 +6,7 @@ import pytest
 from rnncourse.data import make_windows
 from rnncourse.forecast import (
     LinearForecaster,
+    autoregressive_forecast,
     mae,
     mase,
     persistence_forecast,
@@ -123,3 +124,56 @@ def test_mase_scales_by_the_in_sample_naive_error():
         mase([0.0], [1.0], history, season=4)
     with pytest.raises(ValueError, match="scale is zero"):
         mase([0.0], [1.0], np.ones(5))
+
+
+def test_autoregressive_forecast_feeds_forecasts_back_and_reads_known_inputs():
+    # one-step model: next value = last value + the second feature of the newest row
+    step = lambda w: w[:, -1, 0] + w[:, -1, 1]  # (n, width, 2) -> (n,)
+    x = np.array([[[0.0, 1.0], [5.0, 2.0]]])  # (1 window, 2 steps, 2 features)
+    future = np.array([[[99.0, 10.0], [-99.0, 100.0], [7.0, 7.0]]])  # column 0 is ignored
+    out = autoregressive_forecast(step, x, horizon=3, future=future)
+    # 5 + 2 = 7; then the row (7, 10): 17; then (17, 100): 117 (the third future row is unused)
+    np.testing.assert_array_equal(out, [[7.0, 17.0, 117.0]])
+    # the true future values in the forecast column change nothing: no leak
+    future[:, :, 0] = 1e6
+    np.testing.assert_array_equal(autoregressive_forecast(step, x, 3, future), out)
+
+
+def test_autoregressive_forecast_of_a_linear_one_step_model_on_a_recurrence():
+    # x_t = 0.9 x_{t-1} exactly: a one-step model rolled out must reproduce the series
+    series = 0.9 ** np.arange(30.0)
+    x, y = make_windows(series, input_width=3, horizon=5)
+    model = LinearForecaster(l2=0.0).fit(x, y[:, :1])
+    out = autoregressive_forecast(model.predict, x, horizon=5)
+    np.testing.assert_allclose(out, y, atol=1e-8)
+    # one step ahead it is the one-step model itself
+    np.testing.assert_allclose(out[:, 0], model.predict(x)[:, 0])
+
+
+def test_autoregressive_forecast_keeps_float32_and_checks_shapes():
+    seen = []
+
+    def step(w):
+        seen.append(w.dtype)
+        return w[:, -1, 0]
+
+    x = np.zeros((4, 3, 2), dtype="float32")
+    out = autoregressive_forecast(step, x, 2, future=np.zeros((4, 1, 2), "float32"))
+    assert out.shape == (4, 2) and set(seen) == {np.dtype("float32")}
+    with pytest.raises(ValueError, match=r"pass future of shape \(4, 1, 2\)"):
+        autoregressive_forecast(step, x, 2)
+    with pytest.raises(ValueError, match=r"future must have shape \(4, 2 or more, 2\)"):
+        autoregressive_forecast(step, x, 3, future=np.zeros((4, 1, 2)))
+    with pytest.raises(ValueError, match=r"return shape \(4,\) or \(4, 1\).*got shape \(4, 2\)"):
+        autoregressive_forecast(lambda w: w[:, -1], x, 2, future=np.zeros((4, 1, 2)))
+    with pytest.raises(ValueError, match="inputs must have shape"):
+        autoregressive_forecast(step, np.zeros(3), 2)
+    with pytest.raises(ValueError, match="column must be an integer from -2 to 1"):
+        autoregressive_forecast(step, x, 1, column=2)
+    with pytest.raises(ValueError, match="horizon must be a positive integer"):
+        autoregressive_forecast(step, x, 0)
+    # one feature and no future: fine
+    assert autoregressive_forecast(lambda w: w[:, -1, 0] + 1, np.zeros((2, 3)), 3).tolist() == [
+        [1.0, 2.0, 3.0],
+        [1.0, 2.0, 3.0],
+    ]
