@@ -1,4 +1,4 @@
-"""Exercises of notebook 08 (time series: electricity demand and stock prices)."""
+"""Exercises of notebook 08 (time series: electricity demand, temperature and stock prices)."""
 
 from rnncourse.exercises._registry import register
 
@@ -6,7 +6,7 @@ __all__ = []
 
 _DEMAND_STD_GW = 0.945896  # training standard deviation of demand_gw, as printed in the notebook
 _METER_MINUTES = 15  # a smart meter's interval (the notebook's series is half-hourly: 336 a week)
-_LEAK_WIDTH, _LEAK_STRIDE = 30, 4  # section 7 states the count for stride 1
+_LEAK_WIDTH, _LEAK_STRIDE = 30, 4  # section 8 states the count for stride 1
 
 
 def _n_windows(rows, input_width, horizon, stride):
@@ -76,7 +76,7 @@ def _ex_08_random_walk_mse():
     f"The target of the window starting at row s is row s + {_LEAK_WIDTH}. A window starting "
     f"at s + k holds it among its {_LEAK_WIDTH} inputs when 1 <= k <= {_LEAK_WIDTH}; with "
     f"stride {_LEAK_STRIDE} only the k that are multiples of {_LEAK_STRIDE} start a window.",
-    idea="Section 7 counts the windows that hold one window's target when a window starts "
+    idea="Section 8 counts the windows that hold one window's target when a window starts "
     "at every row; with a stride, only some of those windows exist.",
 )
 def _ex_08_leaky_overlap():
