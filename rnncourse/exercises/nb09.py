@@ -8,8 +8,8 @@ from rnncourse.exercises._registry import register
 
 __all__ = []
 
-_PATH_STEPS, _PATH_TARGET = 4, [1, 1]  # 'a a'; section 7 prints the count for 'a b'
-_SPEAKER_UNITS = 64  # section 9 prints the count of its GRU(32) model
+_PATH_STEPS, _PATH_TARGET = 4, [1, 1]  # 'a a'; section 8 prints the count for 'a b'
+_SPEAKER_UNITS = 64  # section 5 prints the count of a bidirectional GRU(48) word model
 
 
 def _frames(n_samples, frame_length, frame_step):
@@ -58,7 +58,7 @@ def _ex_09_mel():
     "What is the smallest number of CTC output steps that can spell the digit string '1123'?",
     "One step per digit, plus one blank step between each pair of equal neighbours "
     "(a repeated digit's two copies).",
-    idea="Section 7's collapse rule merges repeated symbols: what must a path put between "
+    idea="Section 8's collapse rule merges repeated symbols: what must a path put between "
     "two copies of the same digit?",
 )
 def _ex_09_ctc_min_steps():
@@ -71,7 +71,7 @@ def _ex_09_ctc_min_steps():
     f"List all 3**{_PATH_STEPS} paths with itertools.product(range(3), repeat={_PATH_STEPS}) "
     f"and count those whose collapse(...) is {_PATH_TARGET}: the two a's must be separated by "
     "at least one blank, and no b may appear.",
-    idea="Section 7 counts the paths that spell 'a b' by listing them all; here the target "
+    idea="Section 8 counts the paths that spell 'a b' by listing them all; here the target "
     "repeats a symbol, so mind what collapse does to repeats.",
 )
 def _ex_09_ctc_paths():
@@ -87,7 +87,7 @@ def _ex_09_ctc_paths():
     "that turn each reference into its hypothesis) and divide by the total number of "
     "reference digits.",
     compare=1e-9,
-    idea="Section 8 defines the digit error rate: edits counted over all the strings together, "
+    idea="Section 9 defines the digit error rate: edits counted over all the strings together, "
     "relative to the true digits, not an average of per-string rates.",
 )
 def _ex_09_der():
@@ -100,7 +100,7 @@ def _ex_09_der():
     "What is the noise power (its mean square)? Answer with a number.",
     "SNR in dB is 10 log10(P_signal / P_noise), so P_noise = P_signal / 10 ** (SNR / 10).",
     compare=1e-6,
-    idea="Section 6 defines the SNR in decibels as a ratio of powers: solve that definition "
+    idea="Section 7 defines the SNR in decibels as a ratio of powers: solve that definition "
     "for the noise power.",
 )
 def _ex_09_noise_power():
@@ -109,14 +109,15 @@ def _ex_09_noise_power():
 
 @register(
     "09.speaker_params",
-    f"Section 9's speaker recogniser with a larger GRU: how many parameters has "
-    f"GRU({_SPEAKER_UNITS}) over 12 coefficients (Keras's default reset_after=True), then "
-    "Dense(9) with a softmax?",
+    f"A speaker recogniser reads 12 cepstral coefficients per frame (like MFCCs) with "
+    f"GRU({_SPEAKER_UNITS}) (Keras's default reset_after=True), then Dense(9) with a softmax "
+    "for nine speakers: how many parameters has it?",
     "Each of the GRU's 3 gates has input weights (d x n), recurrent weights (n x n) and, "
     "with reset_after=True, two biases of n; the Dense layer has n x k weights and k biases: "
     "3 (d n + n^2 + 2 n) + n k + k.",
-    idea="Notebook 05 counts a GRU's parameters, and section 9 prints the count of its "
-    "GRU(32) model: count the same pieces for the larger layer, then add the Dense layer.",
+    idea="Notebook 05 counts a GRU's parameters, and section 5 prints the count of its word "
+    "recogniser (a bidirectional GRU is two GRUs): count the same pieces for one GRU over 12 "
+    "inputs, then add the Dense layer.",
 )
 def _ex_09_speaker_params():
     features, units, speakers = 12, _SPEAKER_UNITS, 9
