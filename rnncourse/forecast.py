@@ -203,7 +203,8 @@ def autoregressive_forecast(predict_next, inputs, horizon, future=None, column=0
     after it, the oldest row drops out, and a new row joins at the end, made of
     the forecast (in ``column``) and the other inputs of that step, which must
     be known in advance (a calendar, a time of day) and come from ``future``.
-    Errors therefore feed on themselves: step ``k`` reads ``k`` forecasts.
+    Errors therefore feed on themselves: the forecast ``k`` steps ahead reads
+    ``min(k - 1, width)`` of the earlier forecasts.
 
     Args:
         predict_next: a callable mapping windows ``(n, width, features)`` (always
@@ -218,7 +219,8 @@ def autoregressive_forecast(predict_next, inputs, horizon, future=None, column=0
             features)`` or longer (only the first ``horizon - 1`` rows are read:
             the last forecast needs no row after it). Its ``column`` is
             ignored and replaced by the forecasts, so passing the true future
-            rows leaks nothing. Needed when there is more than one feature.
+            rows leaks nothing; the array passed in is not modified. Needed
+            when there is more than one feature and ``horizon`` > 1.
         column: the index of the feature being forecast.
 
     Returns:
