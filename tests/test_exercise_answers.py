@@ -356,6 +356,21 @@ def test_08_leaky_overlap_agrees_with_make_windows():
     assert exercises.check("08.leaky_overlap", len(holders))
 
 
+def test_08_rollout_count_agrees_with_autoregressive_forecast():
+    from rnncourse.forecast import autoregressive_forecast
+
+    seen = []
+
+    def predict_next(windows):  # records what it reads; forecasts are negative, data positive
+        seen.append(windows[0, :, 0].copy())
+        return -np.ones(len(windows))
+
+    measured = np.arange(1.0, 49.0)[None, :]  # (1, 48): the last 48 half-hours, all positive
+    autoregressive_forecast(predict_next, measured, horizon=48)
+    assert len(seen) == 48
+    assert exercises.check("08.rollout_own_forecasts", int((seen[-1] < 0).sum()))
+
+
 # ------------------------ notebook 09
 
 

@@ -56,6 +56,7 @@ RIGHT = [
     ("08.mae_in_mw", 236.474),
     ("08.random_walk_mse", 9.418e-5),
     ("08.leaky_overlap", 7),  # the windows starting 4, 8, ..., 28 rows later
+    ("08.rollout_own_forecasts", 47),  # every forecast before the 48th
     ("09.frames_per_second", 98),
     ("09.mel_of_4000_hz", 2146.1),  # rounded to 1 decimal, as asked
     ("09.ctc_min_steps", 5),
@@ -139,6 +140,8 @@ WRONG = [
     ("08.random_walk_mse", 0.0097),  # the standard deviation, not squared
     ("08.leaky_overlap", 30),  # the stride ignored
     ("08.leaky_overlap", 8),  # 30 / 4 rounded up
+    ("08.rollout_own_forecasts", 48),  # the whole window, as if the last forecast read itself
+    ("08.rollout_own_forecasts", 1),  # only the newest row
     ("09.frames_per_second", 100),  # 1 s / 10 ms, forgetting the frame length
     ("09.mel_of_4000_hz", 4000),
     ("09.ctc_min_steps", 4),  # forgetting the blank between the two 1s

@@ -7,6 +7,7 @@ __all__ = []
 _DEMAND_STD_GW = 0.945896  # training standard deviation of demand_gw, as printed in the notebook
 _METER_MINUTES = 15  # a smart meter's interval (the notebook's series is half-hourly: 336 a week)
 _LEAK_WIDTH, _LEAK_STRIDE = 30, 4  # section 8 states the count for stride 1
+_ROLL_WIDTH, _ROLL_HORIZON = 48, 48  # section 6: one-step models read 48 half-hours, roll 24 h
 
 
 def _n_windows(rows, input_width, horizon, stride):
@@ -83,3 +84,18 @@ def _ex_08_leaky_overlap():
     return sum(
         1 <= k * _LEAK_STRIDE <= _LEAK_WIDTH for k in range(1, _LEAK_WIDTH + 1)
     )  # the later windows whose inputs reach back to the target
+
+
+@register(
+    "08.rollout_own_forecasts",
+    f"A one-step model reads the last {_ROLL_WIDTH} half-hours and is rolled out to forecast "
+    f"the next 24 hours ({_ROLL_HORIZON} steps), each forecast becoming its newest input. When "
+    f"it makes its last forecast, how many of the {_ROLL_WIDTH} values it reads are its own "
+    "earlier forecasts?",
+    "The forecast k steps ahead reads every forecast made before it (k - 1 of them), as long "
+    "as they fit in the window: min(k - 1, width).",
+    idea="Section 6 rolls a one-step model forward: follow its window step by step and count "
+    "which of the values it reads were measured and which it forecast itself.",
+)
+def _ex_08_rollout_own_forecasts():
+    return min(_ROLL_HORIZON - 1, _ROLL_WIDTH)
