@@ -18,9 +18,10 @@ def main():
     args = parser.parse_args()
     times = collections.defaultdict(float)
     for case in ET.parse(args.junit).getroot().iter("testcase"):
-        name = case.get("classname", "") + "::" + case.get("name", "")
-        if ".ipynb" in name:
-            notebook = name.split(".ipynb")[0].replace(".", "/").split("/")[-1] + ".ipynb"
+        classname = case.get("classname", "")
+        # nbval's cells only (classname "notebooks.NN_x.ipynb"), not tests parametrised by a name
+        if classname.endswith(".ipynb"):
+            notebook = classname.removesuffix(".ipynb").split(".")[-1] + ".ipynb"
             times[notebook] += float(case.get("time", 0))
     if not times:
         sys.exit(f"no notebook cells found in {args.junit}")
