@@ -451,8 +451,15 @@ def compose_spoken_strings(
             f"every speaker must say every digit 0..9; missing: {lacking}. Pass whole speakers."
         )
     rate = int(digits.sample_rate)
+    longest_pause = int(max_pause_s * rate)
     rng = np.random.default_rng(seed)
-    waves, texts, voices = [], [], []
+
+    def pause():  # (samples,) faint noise, 0 to max_pause_s long
+        return (rng.standard_normal(int(rng.integers(0, longest_pause + 1))) * noise).astype(
+            np.float32
+        )
+
+    waves, texts, strings, voices = [], [], [], []
     labels = np.full((n, max_digits), -1, dtype=np.int64)  # (n, max_digits)
     lengths_lab = np.zeros(n, dtype=np.int64)
     for j in range(n):
@@ -461,15 +468,14 @@ def compose_spoken_strings(
         seq = rng.integers(0, 10, size=k)
         parts = []
         for d in seq:
-            pause = int(rng.integers(0, int(max_pause_s * rate) + 1))
-            parts.append((rng.standard_normal(pause) * noise).astype(np.float32))
+            parts.append(pause())
             choices = by_speaker[voice][int(d)]
             parts.append(np.asarray(clips[choices[rng.integers(len(choices))]], dtype=np.float32))
-        pause = int(rng.integers(0, int(max_pause_s * rate) + 1))
-        parts.append((rng.standard_normal(pause) * noise).astype(np.float32))
+        parts.append(pause())
         waves.append(np.concatenate(parts))
         labels[j, :k] = seq
         lengths_lab[j] = k
+        strings.append("".join(str(d) for d in seq))
         texts.append(" ".join(DIGIT_WORDS[d] for d in seq))
         voices.append(voice)
     return DigitStrings(
@@ -477,9 +483,7 @@ def compose_spoken_strings(
         lengths=np.array([len(w) for w in waves], dtype=np.int64),
         labels=labels,
         label_lengths=lengths_lab,
-        digits=[
-            "".join(str(d) for d in row[:k]) for row, k in zip(labels, lengths_lab, strict=True)
-        ],
+        digits=strings,
         texts=texts,
         voices=voices,
         sample_rate=rate,
