@@ -3,7 +3,6 @@
 import csv
 import hashlib
 import importlib.util
-import json
 import os
 import shutil
 import wave
@@ -207,17 +206,11 @@ def test_corrupted_file_gives_both_hashes(fsdd_copy):
     assert expected in message and _store.file_sha256(path) in message
 
 
-def test_files_that_disagree_are_refused(fsdd_copy):
+def test_files_that_disagree_are_refused(fsdd_copy, accept_edit):
     path = fsdd_copy / "fsdd" / "clips.csv"
     lines = path.read_text().splitlines(keepends=True)
     path.write_text("".join(lines[:-1]))  # one clip fewer in the table than in the audio
-    manifest_path = fsdd_copy / "MANIFEST.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["files"]["fsdd/clips.csv"] = {
-        "sha256": _store.file_sha256(path),
-        "size": path.stat().st_size,
-    }
-    manifest_path.write_text(json.dumps(manifest))
+    accept_edit(fsdd_copy, "fsdd/clips.csv")
     with pytest.raises(ValueError, match="disagree.*FSDD_DIR=.*build.py fsdd"):
         audio.load_fsdd()
 
