@@ -30,6 +30,7 @@ Usage, from the repository root (the checkout's path as the argument, or in
 import argparse
 import ast
 import hashlib
+import io
 import os
 import re
 import sys
@@ -59,9 +60,12 @@ def mu_law_encode(x):
     return np.floor((y + 1.0) / 2.0 * MU + 0.5).astype(np.uint8)
 
 
-def read_wav(path):
-    """Return the int16 samples of a mono 8 kHz 16-bit WAV file, or raise naming the file."""
-    with wave.open(str(path), "rb") as wav:
+def read_wav(path, data=None):
+    """Return the int16 samples of a mono 8 kHz 16-bit WAV file, or raise naming the file.
+
+    ``data``: the file's bytes when they were read already (so each file is read once).
+    """
+    with wave.open(io.BytesIO(data) if data is not None else str(path), "rb") as wav:
         shape = (wav.getframerate(), wav.getnchannels(), wav.getsampwidth())
         if shape != (SAMPLE_RATE, 1, 2):
             raise ValueError(
@@ -110,10 +114,11 @@ def source_files(checkout):
     return [(d, s, t, p) for s, d, t, p in sorted(found)]
 
 
-def fingerprint(files):
+def fingerprint(blobs):
+    """SHA-256 over the sorted "name sha256" lines of ``{file name: bytes}``."""
     digest = hashlib.sha256()
-    for _, _, _, path in sorted(files, key=lambda f: f[3].name):
-        digest.update(f"{path.name} {hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    for name in sorted(blobs):
+        digest.update(f"{name} {hashlib.sha256(blobs[name]).hexdigest()}\n".encode())
     return digest.hexdigest()
 
 
@@ -134,7 +139,8 @@ def main(argv=None):
         )
     checkout = Path(args.checkout)
     files = source_files(checkout)
-    got = fingerprint(files)
+    blobs = {path.name: path.read_bytes() for _, _, _, path in files}
+    got = fingerprint(blobs)
     if got != SOURCE_FINGERPRINT and not args.any_version:
         raise SystemExit(
             f"{checkout}: the recordings' fingerprint is {got}, not the pinned "
@@ -144,7 +150,7 @@ def main(argv=None):
     metadata = read_metadata(checkout)
     clips, rows = [], []
     for digit, speaker, take, path in files:
-        samples = read_wav(path)
+        samples = read_wav(path, blobs[path.name])
         clips.append(mu_law_encode(samples / 32768.0))
         rows.append(
             {
