@@ -28,7 +28,6 @@ other work)::
 
 import argparse
 import os
-import platform
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -39,6 +38,7 @@ from keras import layers  # noqa: E402
 
 from rnncourse import data  # noqa: E402
 from rnncourse.baselines import LogisticRegression, nearest_neighbour  # noqa: E402
+from rnncourse.machine import describe, summary_line, versions_line  # noqa: E402
 
 # The notebook's configuration (notebooks/09_speech.ipynb, its configuration cell).
 SAMPLE_RATE = 8000
@@ -172,6 +172,8 @@ def main():
 
 
 def write_table(rows, seeds, seconds, out):
+    machine = describe()
+
     def cell(accs):
         return f"{np.mean(accs):.3f} ({min(accs):.3f}-{max(accs):.3f})"
 
@@ -205,8 +207,8 @@ def write_table(rows, seeds, seconds, out):
     )
     lines += [
         "",
-        f"Run: {seconds / 60:.1f} min on {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} cores, Keras {keras.__version__} ({keras.backend.backend()}).",
+        f"Run: {seconds / 60:.1f} min on {summary_line(machine)}; {versions_line(machine)}; "
+        f"backend {keras.backend.backend()}.",
         "",
     ]
     with open(out, "w") as f:
